@@ -1,0 +1,1 @@
+"""The REST API (aiohttp), shaped like the public API we mirror."""

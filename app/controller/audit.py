@@ -1,0 +1,120 @@
+"""The audit trail: append-only events in SQLite, announced to live listeners."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from app.controller.store import Row, Store
+
+log = logging.getLogger("lintel.audit")
+
+EVENT_COLUMNS = (
+    "uuid",
+    "type",
+    "action",
+    "created_at",
+    "actor_type",
+    "actor_id",
+    "actor_name",
+    "actor_email",
+    "authenticated_by_type",
+    "authenticated_by_id",
+    "authorized_by_type",
+    "authorized_by_id",
+    "authorized_by_role_id",
+    "object_type",
+    "object_id",
+    "object_name",
+    "success",
+    "message",
+    "code",
+    "error_code",
+    "error_message",
+    "organization_id",
+    "place_id",
+    "via",
+    "reader_id",
+)
+
+
+@dataclass(frozen=True)
+class Event:
+    """One audit record, shaped like the public API's Event object."""
+
+    type: str
+    success: bool = True
+    message: str | None = None
+    actor_type: str | None = None
+    actor_id: int | None = None
+    actor_name: str | None = None
+    actor_email: str | None = None
+    authenticated_by_type: str | None = None
+    authenticated_by_id: int | None = None
+    authorized_by_type: str | None = None
+    authorized_by_id: int | None = None
+    authorized_by_role_id: str | None = None
+    object_type: str | None = None
+    object_id: int | None = None
+    object_name: str | None = None
+    code: str | None = None
+    error_code: str | None = None
+    error_message: str | None = None
+    place_id: int | None = None
+    via: str | None = None
+    reader_id: int | None = None
+
+
+Listener = Callable[[dict[str, Any]], None]
+
+
+def present_event(row: Row) -> dict[str, Any]:
+    """The public API's Event object for a stored row."""
+    out = {k: row[k] for k in EVENT_COLUMNS if k != "reader_id"}
+    out["id"] = row["id"]
+    out["success"] = bool(row["success"])
+    out["sequence"] = row["id"]
+    return out
+
+
+class AuditTrail:
+    """Writes events durably before anyone acts on them, then tells listeners."""
+
+    def __init__(self, store: Store, organization_id: int) -> None:
+        self._store = store
+        self._organization_id = organization_id
+        self._listeners: list[Listener] = []
+
+    def subscribe(self, listener: Listener) -> Callable[[], None]:
+        """Call ``listener`` with each new event; returns a function that unsubscribes."""
+        self._listeners.append(listener)
+        return lambda: self._listeners.remove(listener) if listener in self._listeners else None
+
+    def record(self, event: Event) -> dict[str, Any]:
+        """Append an event (committed before returning) and notify listeners.
+
+        Returns:
+            The stored event as the API shows it.
+        """
+        values = asdict(event)
+        action = event.type.split(".", 1)[-1]
+        values.update(
+            uuid=str(uuid.uuid4()),
+            action=action,
+            created_at=self._store.now(),
+            success=int(event.success),
+            organization_id=self._organization_id,
+        )
+        row_id = self._store.insert("events", values, stamp=False)
+        stored = self._store.get("events", row_id)
+        assert stored is not None
+        shown = present_event(stored)
+        for listener in list(self._listeners):
+            try:
+                listener(shown)
+            except Exception:  # a broken listener must not lose or block the trail
+                log.exception("audit listener failed")
+        return shown

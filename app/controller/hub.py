@@ -1,0 +1,202 @@
+"""The controller's side of the device link: admit devices, answer presentations, log inputs."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+
+from app.access.codes import DenialCode
+from app.access.credentials import Presentation, UidRead, WiegandRead
+from app.access.decide import Decision, decide
+from app.access.site import SiteState
+from app.controller.audit import AuditTrail, Event
+from app.controller.clock import Clock
+from app.controller.doors import DoorActions
+from app.controller.registry import DeviceRegistry
+from app.controller.store import Store
+from hardware.link import messages as m
+from hardware.link.hub import Admission, PeerInfo
+from hardware.link.session import DeviceSession
+
+log = logging.getLogger("lintel.devices")
+
+TABLES = {m.DeviceKind.READER: "readers", m.DeviceKind.DOOR_CONTROLLER: "controllers"}
+
+
+def presentation_of(credential: m.Credential) -> Presentation:
+    """The access domain's view of a credential a reader sent."""
+    if credential.wiegand is not None:
+        return WiegandRead(credential.wiegand)
+    return UidRead(credential.uid or "")
+
+
+class ControllerHub:
+    """Implements ``hardware.link.hub.LinkHub`` for the local controller."""
+
+    def __init__(
+        self,
+        store: Store,
+        site: SiteState,
+        audit: AuditTrail,
+        registry: DeviceRegistry,
+        doors: DoorActions,
+        clock: Clock,
+    ) -> None:
+        self._store = store
+        self._site = site
+        self._audit = audit
+        self._registry = registry
+        self._doors = doors
+        self._clock = clock
+
+    async def admit(self, peer: PeerInfo) -> Admission:
+        """Pinned key for adopted devices; anyone else waits as pending for the installer."""
+        for kind, table in TABLES.items():
+            row = self._store.row(f"SELECT * FROM {table} WHERE serial = ?", (peer.serial,))
+            if row is None:
+                continue
+            if kind != peer.kind:
+                return self._refuse(peer, f"serial {peer.serial} is adopted as another kind")
+            if bytes(row["identity_key"]) != peer.identity_key:
+                return self._refuse(peer, "device key does not match the adopted device")
+            assigned = kind != m.DeviceKind.READER or row["lock_id"] is not None
+            return Admission.accept(m.AdmissionState.ADOPTED, assigned, row["name"])
+        if peer.enrolment_id is not None:
+            # No enrolment token has been issued that this device could hold.
+            return self._refuse(peer, "wrong enrolment token")
+        return Admission.accept(m.AdmissionState.PENDING)
+
+    def _refuse(self, peer: PeerInfo, reason: str) -> Admission:
+        log.warning("refused device %s from %s: %s", peer.serial, peer.host, reason)
+        self._audit.record(
+            Event(
+                type="device.rejected",
+                success=False,
+                message=reason,
+                object_type="Device",
+                object_name=peer.serial,
+            )
+        )
+        return Admission.reject(reason)
+
+    async def on_session(self, session: DeviceSession) -> None:
+        """Register the live session; a newer session replaces an older one of the same device."""
+        peer = session.peer
+        row = self._store.row(
+            f"SELECT id, name FROM {TABLES[peer.kind]} WHERE serial = ?", (peer.serial,)
+        )
+        older = self._registry.connected(
+            session, row is not None, row["name"] if row else None, row["id"] if row else None
+        )
+        if older is not None:
+            await older.close()
+        log.info("device %s connected (%s)", session.label, "adopted" if row else "pending")
+
+    async def on_closed(self, session: DeviceSession) -> None:
+        """Forget the session."""
+        self._registry.disconnected(session)
+        log.info("device %s disconnected", session.label)
+
+    async def on_message(
+        self, session: DeviceSession, msg: m.DeviceMessage
+    ) -> m.ControllerMessage | None:
+        """Answer one message from an admitted device."""
+        peer = session.peer
+        device = self._registry.device(peer.serial)
+        if device is None or not device.adopted or device.record_id is None:
+            if isinstance(msg, m.Present):
+                return m.Decision(msg.seq, False, "lc0002", "The reader is not adopted yet")
+            return None
+        if isinstance(msg, m.Present) and peer.kind == m.DeviceKind.READER:
+            return await self._present(device.record_id, msg)
+        if isinstance(msg, m.Tamper) and peer.kind == m.DeviceKind.READER:
+            self._tamper(device.record_id, msg.active)
+        elif isinstance(msg, m.InputChanged) and peer.kind == m.DeviceKind.DOOR_CONTROLLER:
+            self._input(device.record_id, msg)
+        elif isinstance(msg, m.Heartbeat):
+            return m.Heartbeat()
+        return None
+
+    async def _present(self, reader_id: int, msg: m.Present) -> m.Decision:
+        decision = decide(presentation_of(msg.credential), reader_id, self._site, self._clock())
+        if decision.granted and decision.lock_id is not None:
+            opened = await self._doors.pulse_lock(decision.lock_id)
+            if not opened:
+                decision = _offline(decision)
+        self._audit.record(decision_event(decision))
+        return m.Decision(
+            msg.seq,
+            decision.granted,
+            decision.code.value if decision.code else None,
+            decision.message,
+        )
+
+    def _tamper(self, reader_id: int, active: bool) -> None:
+        self._store.update("readers", reader_id, {"tampered": int(active)})
+        reader = self._store.get("readers", reader_id) or {}
+        self._audit.record(
+            Event(
+                type="reader.tamper",
+                success=not active,
+                object_type="Reader",
+                object_id=reader_id,
+                object_name=reader.get("name"),
+                place_id=reader.get("place_id"),
+                message="Reader removed from the wall" if active else "Tamper cleared",
+            )
+        )
+
+    def _input(self, controller_id: int, msg: m.InputChanged) -> None:
+        self._store.execute(
+            "UPDATE controller_inputs SET state = ? WHERE controller_id = ? AND channel = ?",
+            (str(msg.state), controller_id, msg.channel),
+        )
+        row = self._store.row(
+            "SELECT * FROM controller_inputs WHERE controller_id = ? AND channel = ?",
+            (controller_id, msg.channel),
+        )
+        self._audit.record(
+            Event(
+                type=f"controller_input.{'opened' if msg.state == 'open' else 'closed'}",
+                object_type="ControllerInput",
+                object_id=row["id"] if row else None,
+                object_name=row["name"] if row else f"Input {msg.channel}",
+            )
+        )
+
+
+def _offline(decision: Decision) -> Decision:
+    return replace(
+        decision,
+        granted=False,
+        code=DenialCode.DOOR_HAS_NO_CONTROLLER,
+        message="The door controller is offline, so the door could not be opened",
+    )
+
+
+def decision_event(decision: Decision) -> Event:
+    """The audit record of an access decision at a reader."""
+    user = decision.user
+    return Event(
+        type="lock.unlock",
+        success=decision.granted,
+        message=decision.message,
+        actor_type="User" if user else None,
+        actor_id=user.id if user else None,
+        actor_name=user.name if user else None,
+        actor_email=user.email if user else None,
+        authenticated_by_type="Card" if decision.card else None,
+        authenticated_by_id=decision.card.id if decision.card else None,
+        authorized_by_type="RoleAssignment" if decision.role_assignment_id else None,
+        authorized_by_id=decision.role_assignment_id,
+        authorized_by_role_id=decision.role_id,
+        object_type="Lock" if decision.lock_id else "Reader",
+        object_id=decision.lock_id if decision.lock_id else decision.reader_id,
+        object_name=decision.lock_name,
+        code=decision.code.value if decision.code else None,
+        error_code=decision.code.value if decision.code else None,
+        error_message=None if decision.granted else decision.message,
+        place_id=decision.place_id,
+        via="reader",
+        reader_id=decision.reader_id,
+    )

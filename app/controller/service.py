@@ -1,0 +1,142 @@
+"""The local controller: one object that opens the store and runs the API and device servers.
+
+It runs on any asyncio loop: the desktop app's (qasync) or its own when headless.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from aiohttp import web
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from app.controller.adoption import Adoption
+from app.controller.audit import AuditTrail
+from app.controller.clock import Clock, system_clock
+from app.controller.doors import DoorActions
+from app.controller.event_sets import EventSets
+from app.controller.hub import ControllerHub
+from app.controller.logins import create_login, write_secret_file
+from app.controller.presenters import Presenter
+from app.controller.registry import DeviceRegistry
+from app.controller.site import SiteService
+from app.controller.site_state import SqlSiteState
+from app.controller.store import Store
+from hardware.link.server import LinkServer
+
+log = logging.getLogger("lintel.controller")
+
+DEFAULT_DEVICE_PORT = 31314
+FALLBACK_DEVICE_PORT = 993
+
+
+@dataclass
+class ControllerConfig:
+    """Where the controller keeps its data and where it listens."""
+
+    data_dir: Path
+    api_host: str = "127.0.0.1"
+    api_port: int | None = 8080  # None: no REST API (the desktop app may not need one)
+    device_host: str = "0.0.0.0"
+    device_port: int = DEFAULT_DEVICE_PORT
+    device_fallback_port: int | None = FALLBACK_DEVICE_PORT
+    clock: Clock = field(default=system_clock)
+
+
+def _controller_key(path: Path) -> Ed25519PrivateKey:
+    """Load the controller's identity key, creating it (mode 0600) on first start."""
+    if path.exists():
+        return Ed25519PrivateKey.from_private_bytes(path.read_bytes())
+    key = Ed25519PrivateKey.generate()
+    raw = key.private_bytes(
+        serialization.Encoding.Raw, serialization.PrivateFormat.Raw, serialization.NoEncryption()
+    )
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(raw)
+    return key
+
+
+class Controller:
+    """The site's brain: site model, decisions, audit trail, REST API and device server."""
+
+    def __init__(self, config: ControllerConfig) -> None:
+        self.config = config
+        config.data_dir.mkdir(parents=True, exist_ok=True)
+        self.store = Store(config.data_dir / "site.db", config.clock)
+        self.organization_id, self.first_start = self._bootstrap()
+        self.audit = AuditTrail(self.store, self.organization_id)
+        self.registry = DeviceRegistry()
+        self.presenter = Presenter(self.store, self.registry)
+        self.site = SiteService(self.store, self.audit, self.presenter, self.organization_id)
+        self.site_state = SqlSiteState(self.store)
+        self.doors = DoorActions(self.store, self.registry)
+        self.adoption = Adoption(self.store, self.site, self.registry, self.audit)
+        self.event_sets = EventSets(self.store, config.clock)
+        self.hub = ControllerHub(
+            self.store, self.site_state, self.audit, self.registry, self.doors, config.clock
+        )
+        self._link: LinkServer | None = None
+        self._runner: web.AppRunner | None = None
+        self.api_port: int | None = None
+        self.device_port: int | None = None
+
+    def _bootstrap(self) -> tuple[int, bool]:
+        """Create the organization and the administrator login on first start."""
+        org = self.store.scalar("SELECT id FROM organizations ORDER BY id LIMIT 1")
+        if org is not None:
+            return int(org), False
+        with self.store.transaction():
+            org_id = self.store.insert("organizations", {"name": "My organization"})
+            secret = create_login(self.store, "Administrator", "administrator")
+        write_secret_file(self.config.data_dir / "admin.secret", secret)
+        log.info("created the site; the administrator secret is in admin.secret")
+        return org_id, True
+
+    async def start(self) -> None:
+        """Start the device server and (if configured) the REST API."""
+        key = _controller_key(self.config.data_dir / "controller.key")
+        self._link = LinkServer(
+            key,
+            self.hub,
+            self.config.device_host,
+            self.config.device_port,
+            self.config.device_fallback_port,
+        )
+        await self._link.start()
+        self.device_port = self._link.bound_port
+        if self.config.api_port is not None:
+            from app.controller.api.app import build_app
+
+            self._runner = web.AppRunner(build_app(self), access_log=None)
+            await self._runner.setup()
+            site = web.TCPSite(self._runner, self.config.api_host, self.config.api_port)
+            await site.start()
+            self.api_port = int(self._runner.addresses[0][1])
+        self._write_endpoints()
+        log.info("controller listening: devices on %s, API on %s", self.device_port, self.api_port)
+
+    def _write_endpoints(self) -> None:
+        endpoints = {
+            "api": f"{self.config.api_host}:{self.api_port}" if self.api_port else None,
+            "devices": f"{self.config.device_host}:{self.device_port}",
+        }
+        path = self.config.data_dir / "endpoints.json"
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(endpoints))
+        tmp.replace(path)
+
+    async def stop(self) -> None:
+        """Stop serving and close the store; idempotent."""
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+        if self._link is not None:
+            await self._link.async_close()
+            self._link = None
+        self.store.close()

@@ -1,0 +1,109 @@
+"""The access domain's read-only site view, answered from the store with indexed queries."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from app.access.roles import Scope
+from app.access.site import Card, CardAssignment, Lock, Place, Reader, RoleAssignment, User
+from app.controller.clock import parse_iso
+from app.controller.store import Row, Store
+
+
+def _card(row: Row) -> Card:
+    return Card(row["id"], row["type"], row["facility_code"], row["card_number"], row["uid"])
+
+
+class SqlSiteState:
+    """``app.access.site.SiteState`` over the controller's SQLite store."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    def reader(self, reader_id: int) -> Reader | None:
+        """The reader with this id."""
+        row = self._store.get("readers", reader_id)
+        if row is None:
+            return None
+        return Reader(row["id"], row["name"], row["place_id"], row["lock_id"])
+
+    def lock(self, lock_id: int) -> Lock | None:
+        """The lock with this id."""
+        row = self._store.row(
+            "SELECT l.*, EXISTS(SELECT 1 FROM controller_relay_connections c"
+            " WHERE c.lock_id = l.id) AS has_relay FROM locks l WHERE l.id = ?",
+            (lock_id,),
+        )
+        if row is None:
+            return None
+        return Lock(
+            row["id"],
+            row["name"],
+            row["place_id"],
+            bool(row["locked_down"]),
+            bool(row["has_relay"]),
+        )
+
+    def place(self, place_id: int) -> Place | None:
+        """The place with this id."""
+        row = self._store.get("places", place_id)
+        if row is None:
+            return None
+        return Place(row["id"], row["name"], row["time_zone"], bool(row["locked_down"]))
+
+    def cards_by_number(
+        self, card_type: str, facility_code: int | None, card_number: int
+    ) -> Sequence[Card]:
+        """Cards of a type with these numbers."""
+        rows = self._store.rows(
+            "SELECT * FROM cards WHERE type = ? AND ifnull(facility_code, -1) = ?"
+            " AND card_number = ?",
+            (card_type, -1 if facility_code is None else facility_code, card_number),
+        )
+        return [_card(r) for r in rows]
+
+    def cards_by_uid(self, uid: str) -> Sequence[Card]:
+        """Cards with this UID."""
+        return [_card(r) for r in self._store.rows("SELECT * FROM cards WHERE uid = ?", (uid,))]
+
+    def card_assignments(self, card_id: int) -> Sequence[CardAssignment]:
+        """Assignments of a card to users."""
+        rows = self._store.rows(
+            "SELECT * FROM card_assignments WHERE card_id = ? AND assignee_type = 'User'",
+            (card_id,),
+        )
+        return [
+            CardAssignment(r["id"], r["card_id"], r["assignee_id"], r["status"] == "activated")
+            for r in rows
+        ]
+
+    def user(self, user_id: int) -> User | None:
+        """The user with this id."""
+        row = self._store.get("users", user_id)
+        if row is None:
+            return None
+        return User(row["id"], row["name"] or "", row["email"], bool(row["access_enabled"]))
+
+    def role_assignments(self, user_id: int) -> Sequence[RoleAssignment]:
+        """Roles the user holds."""
+        rows = self._store.rows(
+            "SELECT * FROM role_assignments WHERE assignee_type = 'User' AND assignee_id = ?",
+            (user_id,),
+        )
+        return [
+            RoleAssignment(
+                r["id"],
+                user_id,
+                r["role_id"],
+                Scope(r["applies_to_type"]),
+                r["applies_to_id"],
+                parse_iso(r["valid_from"]) if r["valid_from"] else None,
+                parse_iso(r["valid_until"]) if r["valid_until"] else None,
+            )
+            for r in rows
+        ]
+
+    def groups_of_lock(self, lock_id: int) -> frozenset[int]:
+        """Groups linked to a lock."""
+        rows = self._store.rows("SELECT group_id FROM group_locks WHERE lock_id = ?", (lock_id,))
+        return frozenset(r["group_id"] for r in rows)

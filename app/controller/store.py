@@ -1,0 +1,149 @@
+"""SQLite storage of the site model (WAL), with small typed helpers and no business rules."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from app.controller.clock import Clock, iso, system_clock
+from app.controller.schema import SCHEMA, SCHEMA_VERSION
+
+Row = dict[str, Any]
+
+
+class StoreError(Exception):
+    """A storage failure (constraint, corrupt file); base of the store's errors."""
+
+
+class ConstraintError(StoreError):
+    """A write broke a uniqueness or reference rule."""
+
+
+class Store:
+    """One SQLite database file holding the whole site, opened in WAL mode.
+
+    Every public method runs on the caller's thread; the controller calls it from its event loop
+    only, so a single connection serves it.
+    """
+
+    def __init__(self, path: Path | str, clock: Clock = system_clock) -> None:
+        self.path = str(path)
+        self.clock = clock
+        self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        self._db.row_factory = sqlite3.Row
+        self._db.execute("PRAGMA journal_mode=WAL")
+        # NORMAL keeps every commit across a process crash (kill -9); only power loss can cost
+        # the last transactions, which FULL would guard at a large cost per decision.
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.execute("PRAGMA foreign_keys=ON")
+        self._db.execute("PRAGMA busy_timeout=5000")
+        self._db.executescript(SCHEMA)
+        self._db.execute(
+            "INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', ?)",
+            (str(SCHEMA_VERSION),),
+        )
+        self._depth = 0
+        self._closed = False
+
+    def close(self) -> None:
+        """Close the database; idempotent."""
+        if not self._closed:
+            self._closed = True
+            self._db.close()
+
+    def now(self) -> str:
+        """The current time as stored (RFC 3339, UTC)."""
+        return iso(self.clock())
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Group writes atomically; nests by joining the outer transaction."""
+        if self._depth:
+            self._depth += 1
+            try:
+                yield
+            finally:
+                self._depth -= 1
+            return
+        self._db.execute("BEGIN IMMEDIATE")
+        self._depth = 1
+        try:
+            yield
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        else:
+            self._db.execute("COMMIT")
+        finally:
+            self._depth = 0
+
+    def execute(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> int:
+        """Run one write; returns the last row id.
+
+        Raises:
+            ConstraintError: a uniqueness or reference rule was broken.
+        """
+        try:
+            cursor = self._db.execute(sql, params)
+        except sqlite3.IntegrityError as exc:
+            raise ConstraintError(str(exc)) from exc
+        return int(cursor.lastrowid or 0)
+
+    def rows(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> list[Row]:
+        """Rows of a query as dicts."""
+        return [dict(r) for r in self._db.execute(sql, params).fetchall()]
+
+    def row(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> Row | None:
+        """The first row of a query, or None."""
+        found = self._db.execute(sql, params).fetchone()
+        return dict(found) if found is not None else None
+
+    def scalar(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> Any:
+        """The first column of the first row, or None."""
+        found = self._db.execute(sql, params).fetchone()
+        return found[0] if found is not None else None
+
+    def insert(self, table: str, values: Mapping[str, Any], *, stamp: bool = True) -> int:
+        """Insert a row (adding created_at/updated_at when ``stamp``); returns its id."""
+        data = dict(values)
+        if stamp:
+            now = self.now()
+            data.setdefault("created_at", now)
+            data.setdefault("updated_at", now)
+        columns = ", ".join(data)
+        marks = ", ".join("?" for _ in data)
+        return self.execute(
+            f"INSERT INTO {table} ({columns}) VALUES ({marks})", list(data.values())
+        )
+
+    def update(
+        self, table: str, row_id: int, values: Mapping[str, Any], *, stamp: bool = True
+    ) -> None:
+        """Update columns of one row by id."""
+        data = dict(values)
+        if stamp:
+            data["updated_at"] = self.now()
+        if not data:
+            return
+        assignments = ", ".join(f"{k} = ?" for k in data)
+        self.execute(f"UPDATE {table} SET {assignments} WHERE id = ?", [*data.values(), row_id])
+
+    def delete(self, table: str, row_id: int) -> None:
+        """Delete one row by id."""
+        self.execute(f"DELETE FROM {table} WHERE id = ?", (row_id,))
+
+    def get(self, table: str, row_id: int) -> Row | None:
+        """One row by id."""
+        return self.row(f"SELECT * FROM {table} WHERE id = ?", (row_id,))
+
+    def meta(self, key: str) -> str | None:
+        """A value from the meta table."""
+        value = self.scalar("SELECT value FROM meta WHERE key = ?", (key,))
+        return None if value is None else str(value)
+
+    def set_meta(self, key: str, value: str) -> None:
+        """Store a value in the meta table."""
+        self.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (key, value))

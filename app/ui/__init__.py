@@ -1,0 +1,1 @@
+"""The desktop app: Qt views, one area per role, on the controller's asyncio loop (qasync)."""

@@ -1,0 +1,1 @@
+"""The door controller device (relays, inputs) and its simulated twin."""

@@ -1,0 +1,222 @@
+"""A simulated reader: a real link peer with the reader's LED rules and card presentation."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+import logging
+import time
+from pathlib import Path
+from typing import Any
+
+from hardware.link.errors import LinkClosedError, LinkTimeoutError
+from hardware.link.identity import DeviceIdentity, load_or_create_identity
+from hardware.link.messages import (
+    MAX_SEQ,
+    Accepted,
+    Ack,
+    AdmissionState,
+    ControllerMessage,
+    Credential,
+    Decision,
+    DeviceKind,
+    Identify,
+    LedState,
+    Present,
+    SetLed,
+    Tamper,
+)
+from hardware.link.runner import Backoff, DeviceRunner, ServerAddress
+from hardware.reader.led import Clock, ReaderLed, idle_led
+
+log = logging.getLogger("lintel.reader")
+
+READER_MODEL = "reader-pro-2.1"
+READER_FIRMWARE = "2.4.1"
+READER_SERIAL_PREFIX = "LR2-"
+
+
+class SimReader:
+    """A reader twin: connects out to the device server and behaves like the physical reader."""
+
+    def __init__(
+        self,
+        identity: DeviceIdentity,
+        identity_path: Path | None,
+        server: ServerAddress,
+        *,
+        feedback_seconds: float = 3.0,
+        decision_timeout: float = 5.0,
+        clock: Clock = time.monotonic,
+        backoff: Backoff | None = None,
+        heartbeat_interval: float | None = 30.0,
+    ) -> None:
+        """Configure the reader (it connects on ``start``).
+
+        Args:
+            identity: Its identity (see ``hardware.link.identity``).
+            identity_path: Where the identity is persisted (the pinned key is saved there).
+            server: The device server address.
+            feedback_seconds: How long green/red decision feedback stays on.
+            decision_timeout: Default seconds ``present`` waits for a decision.
+            clock: Monotonic clock for LED timing.
+            backoff: Reconnect delays.
+            heartbeat_interval: Seconds between heartbeats.
+        """
+        self.identity = identity
+        self.feedback_seconds = feedback_seconds
+        self.decision_timeout = decision_timeout
+        self._led = ReaderLed(clock)
+        self._seq = itertools.count(1)
+        self._pending: dict[int, asyncio.Future[Decision]] = {}
+        self.last_decision: str | None = None
+        self.decisions = 0
+        self.tampered = False
+        self.runner = DeviceRunner(
+            identity,
+            identity_path,
+            server,
+            self._on_message,
+            on_disconnect=self._on_disconnect,
+            backoff=backoff,
+            heartbeat_interval=heartbeat_interval,
+        )
+
+    @property
+    def serial(self) -> str:
+        """The reader's serial number."""
+        return self.identity.serial
+
+    @property
+    def token(self) -> str:
+        """The code printed on its label."""
+        return self.identity.token
+
+    @property
+    def model(self) -> str:
+        """Model name."""
+        return self.identity.model
+
+    @property
+    def firmware(self) -> str:
+        """Firmware version."""
+        return self.identity.firmware
+
+    @property
+    def connected(self) -> bool:
+        """True while admitted and connected."""
+        return self.runner.connected
+
+    @property
+    def adopted(self) -> bool:
+        """True if the controller last said this reader is adopted."""
+        adm = self.runner.admission
+        return adm is not None and adm.state is AdmissionState.ADOPTED
+
+    @property
+    def assigned(self) -> bool:
+        """True if the controller last said this reader is assigned to a door."""
+        adm = self.runner.admission
+        return adm is not None and adm.assigned
+
+    @property
+    def led(self) -> LedState:
+        """What the LED shows right now."""
+        configured = self.identity.controller_key is not None
+        return self._led.current(idle_led(self.connected, configured, self.assigned))
+
+    def start(self) -> None:
+        """Start connecting (call on the event loop)."""
+        self.runner.start()
+
+    async def async_close(self) -> None:
+        """Disconnect and stop (idempotent)."""
+        await self.runner.async_close()
+        self._on_disconnect()
+
+    async def present(self, credential: Credential, timeout: float | None = None) -> Decision:
+        """Present a credential and wait for the controller's decision.
+
+        Args:
+            credential: What the reader read.
+            timeout: Seconds to wait (default ``decision_timeout``).
+
+        Returns:
+            The decision (the LED already shows its feedback).
+
+        Raises:
+            LinkClosedError: If the reader is not connected or the link dropped meanwhile.
+            LinkTimeoutError: If no decision came in time.
+        """
+        seq = next(self._seq) % MAX_SEQ
+        future: asyncio.Future[Decision] = asyncio.get_running_loop().create_future()
+        self._pending[seq] = future
+        try:
+            await self.runner.send(Present(seq, credential))
+            async with asyncio.timeout(self.decision_timeout if timeout is None else timeout):
+                return await future
+        except TimeoutError:
+            raise LinkTimeoutError(f"{self.serial}: no decision for presentation {seq}") from None
+        finally:
+            self._pending.pop(seq, None)
+
+    async def tamper(self, active: bool = True) -> None:
+        """Report the tamper sensor (the reader was pulled off the wall, or put back).
+
+        Raises:
+            LinkClosedError: If the reader is not connected.
+        """
+        self.tampered = active
+        await self.runner.send(Tamper(active))
+
+    def status(self) -> dict[str, Any]:
+        """Return the reader's state as the control API shows it."""
+        return {
+            "serial": self.serial,
+            "token": self.token,
+            "model": self.model,
+            "firmware": self.firmware,
+            "mac": self.identity.mac,
+            "connected": self.connected,
+            "adopted": self.adopted,
+            "assigned": self.assigned,
+            "led": self.led.value,
+            "last_decision": self.last_decision,
+            "decisions": self.decisions,
+        }
+
+    async def _on_message(self, msg: ControllerMessage) -> None:
+        if isinstance(msg, Decision):
+            await self._on_decision(msg)
+        elif isinstance(msg, SetLed):
+            self._led.show(msg.state, msg.seconds)
+        elif isinstance(msg, Identify):
+            self._led.show(LedState.BLINKING_WHITE, msg.seconds)
+        elif isinstance(msg, Accepted):
+            log.info("%s: %s, assigned=%s", self.serial, msg.state.value, msg.assigned)
+        else:
+            log.debug("%s: ignoring %s", self.serial, type(msg).__name__)
+
+    async def _on_decision(self, decision: Decision) -> None:
+        self.decisions += 1
+        self.last_decision = "granted" if decision.granted else "denied"
+        colour = LedState.GREEN if decision.granted else LedState.RED
+        self._led.show(colour, self.feedback_seconds)
+        future = self._pending.get(decision.seq)
+        if future is not None and not future.done():
+            future.set_result(decision)
+        with contextlib.suppress(LinkClosedError):  # the decision was shown; acks are best effort
+            await self.runner.send(Ack(decision.seq))
+
+    def _on_disconnect(self) -> None:
+        for future in self._pending.values():
+            if not future.done():
+                future.set_exception(LinkClosedError(f"{self.serial}: link closed"))
+
+
+def load_reader_identity(path: Path) -> DeviceIdentity:
+    """Load the reader identity at ``path``, creating a new one (LR2-xxxxxxxx) if missing."""
+    return load_or_create_identity(
+        path, DeviceKind.READER, READER_SERIAL_PREFIX, READER_MODEL, READER_FIRMWARE
+    )

@@ -1,0 +1,110 @@
+"""Fixtures for discovery tests. Everything runs on loopback (127.0.0.1) only."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+import uuid
+from collections.abc import AsyncIterator, Callable, Iterator
+
+import pytest
+
+from hardware.discovery import (
+    AnnouncedDevice,
+    DeviceAnnouncer,
+    DeviceBrowser,
+    DeviceKind,
+    DeviceState,
+    DiscoveryEvent,
+)
+
+LOOPBACK = "127.0.0.1"
+
+
+async def wait_until(predicate: Callable[[], bool], timeout: float = 5.0) -> None:
+    """Wait until ``predicate()`` is true, checking every 20 ms; fail after ``timeout``."""
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"condition not met within {timeout} s")
+        await asyncio.sleep(0.02)
+
+
+class Recorder:
+    """Collects browser events; tests filter by their own serials (loopback is shared)."""
+
+    def __init__(self) -> None:
+        self.events: list[DiscoveryEvent] = []
+
+    def __call__(self, event: DiscoveryEvent) -> None:
+        self.events.append(event)
+
+    def of(self, serial: str) -> list[DiscoveryEvent]:
+        return [e for e in self.events if e.device.serial == serial]
+
+    def kinds(self, serial: str) -> list[str]:
+        return [e.kind for e in self.of(serial)]
+
+
+@pytest.fixture
+def serial() -> Callable[[str], str]:
+    """Make serials unique per test run, so parallel runs on loopback never collide."""
+    run = uuid.uuid4().hex[:8].upper()
+    return lambda tag: f"T{run}-{tag}"
+
+
+@pytest.fixture
+def make_device(serial: Callable[[str], str]) -> Callable[..., AnnouncedDevice]:
+    def make(
+        tag: str, kind: DeviceKind = "reader", state: DeviceState = "unconfigured"
+    ) -> AnnouncedDevice:
+        number = sum(tag.encode()) % 256
+        return AnnouncedDevice(
+            kind=kind,
+            serial=serial(tag),
+            name=f"Test {kind.replace('_', ' ')}",
+            port=31000 + number,
+            mac=f"02:00:00:00:00:{number:02x}",
+            model="LR-1" if kind == "reader" else "LC-4",
+            firmware="1.2.3",
+            state=state,
+        )
+
+    return make
+
+
+@pytest.fixture
+async def announcer() -> AsyncIterator[DeviceAnnouncer]:
+    async with DeviceAnnouncer(LOOPBACK) as announcer:
+        yield announcer
+
+
+@pytest.fixture
+def recorder() -> Recorder:
+    return Recorder()
+
+
+@pytest.fixture
+async def browser(recorder: Recorder) -> AsyncIterator[DeviceBrowser]:
+    async with DeviceBrowser("lo", recorder) as browser:
+        yield browser
+
+
+@pytest.fixture(autouse=True)
+def no_leaked_threads() -> Iterator[None]:
+    """Zeroconf must run on the test's loop: no helper threads left behind."""
+    before = set(threading.enumerate())
+    yield
+    leaked = [t for t in threading.enumerate() if t not in before and t.is_alive()]
+    assert not leaked, f"leaked threads: {leaked}"
+
+
+@pytest.fixture(autouse=True)
+async def no_leaked_tasks() -> AsyncIterator[None]:
+    """Closing announcers and browsers must leave no task running on the loop."""
+    yield
+    await asyncio.sleep(0)
+    current = asyncio.current_task()
+    pending = [t for t in asyncio.all_tasks() if t is not current and not t.done()]
+    assert not pending, f"leaked tasks: {pending}"
