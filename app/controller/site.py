@@ -238,7 +238,7 @@ class SiteService:
                 actor_name=actor.name,
                 object_type=object_type,
                 object_id=object_id,
-                object_name=obj.get("name") or obj.get("email"),
+                object_name=_object_name(spec, obj),
                 place_id=obj.get("place_id"),
             )
         )
@@ -289,3 +289,27 @@ def _check_card(values: dict[str, Any]) -> None:
             field = "facility_code" if "Facility" in str(exc) else "card_number"
             raise invalid(field, str(exc)) from exc
     values.pop("uid", None)
+
+
+def _object_name(spec: ResourceSpec, obj: Mapping[str, Any]) -> str | None:
+    """A name people recognise for the audit trail."""
+    if spec is CARDS:
+        if obj.get("card_number") is not None:
+            fmt = CARD_NUMBERED.get(str(obj["type"]), str(obj["type"]))
+            facility = obj.get("facility_code")
+            number = obj["card_number"]
+            return f"{fmt} {facility}:{number}" if facility is not None else f"{fmt} {number}"
+        return f"HF {obj.get('uid')}"
+    if spec is CARD_ASSIGNMENTS:
+        return f"Card {obj['card_id']} to user {obj['assignee_id']}"
+    if spec is ROLE_ASSIGNMENTS:
+        applies = obj.get("applies_to") or {}
+        assignee = obj.get("assignee") or {}
+        who = assignee.get("name") or assignee.get("email") or f"user {obj['assignee_id']}"
+        return f"{who} in {applies.get('name', obj['applies_to_type'])}"
+    if spec is GROUP_LOCKS:
+        group = obj.get("group") or {}
+        lock = obj.get("lock") or {}
+        return f"{lock.get('name')} for {group.get('name')}"
+    name = obj.get("name") or obj.get("email")
+    return None if name is None else str(name)

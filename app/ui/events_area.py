@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from PySide6.QtGui import QColor
@@ -20,9 +21,43 @@ HEADERS = ["Time", "Event", "Who", "Where", "Result", "Reason"]
 MAX_ROWS = 500
 
 
+EVENT_NAMES = {
+    "lock.unlock": "Unlock",
+    "lock.create": "Door added",
+    "lock.lock_down": "Door locked down",
+    "lock.cancel_lockdown": "Door lockdown ended",
+    "place.create": "Place added",
+    "place.lock_down": "Place locked down",
+    "place.cancel_lockdown": "Place lockdown ended",
+    "group.create": "Group added",
+    "group_lock.create": "Door given to group",
+    "user.create": "Person added",
+    "role_assignment.create": "Person added to group",
+    "card.create": "Card enrolled",
+    "card.assign": "Card given",
+    "card.activate": "Card activated",
+    "card.deactivate": "Card deactivated",
+    "reader.assign": "Reader adopted",
+    "controller.assign": "Door controller adopted",
+    "reader.tamper": "Reader tamper",
+    "device.rejected": "Device refused",
+    "controller_input.opened": "Input opened",
+    "controller_input.closed": "Input closed",
+}
+
+
+def local_time(stamp: str) -> str:
+    """An RFC 3339 UTC time shown in this computer's time zone."""
+    try:
+        moment = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+    except ValueError:
+        return stamp
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+
+
 def describe(event: dict[str, Any]) -> list[str]:
     """The cells of one event row, in plain words."""
-    when = str(event["created_at"]).replace("T", " ")[:19]
+    when = local_time(str(event["created_at"]))
     who = (
         event.get("actor_name")
         or event.get("actor_email")
@@ -35,7 +70,8 @@ def describe(event: dict[str, Any]) -> list[str]:
     if event.get("type") != "lock.unlock":
         result = "OK" if event["success"] else "Problem"
     reason = event.get("error_message") or (event.get("message") or "")
-    return [when, str(event["type"]), str(who), str(where), result, reason]
+    name = EVENT_NAMES.get(str(event["type"]), str(event["type"]))
+    return [when, name, str(who), str(where), result, reason]
 
 
 class EventsArea(QWidget):
@@ -65,6 +101,7 @@ class EventsArea(QWidget):
         cells = describe(event)
         for column, text in enumerate(cells):
             item = QTableWidgetItem(text)
+            item.setToolTip(str(event["type"]) if column == 1 else text)
             if column == 4:
                 item.setForeground(QColor("#2e7d32" if event["success"] else "#c62828"))
             self.table.setItem(0, column, item)

@@ -121,6 +121,8 @@ class DeviceAnnouncer:
 
         Raises:
             UnknownDeviceError: No device with this serial is announced.
+            DeviceConflictError: The new name is taken on the network (the device is
+                then no longer announced).
             DiscoveryClosedError: The announcer is not started or is closed.
         """
         async with self._lock(device.serial):

@@ -115,7 +115,7 @@ class SimDoorController:
         for relay in self.relays:
             relay.cancel_release()
 
-    async def set_input(self, channel: int, state: InputState) -> bool:
+    async def set_input(self, channel: int, state: InputState | str) -> bool:
         """Change an input (a door contact opened, an exit button pressed...).
 
         Args:
@@ -126,10 +126,11 @@ class SimDoorController:
             True if the change was reported to the controller, False if not connected.
 
         Raises:
-            ValueError: If ``channel`` is outside 1..8.
+            ValueError: If ``channel`` is outside 1..8 or ``state`` is not open/closed.
         """
         if channel not in self.inputs:
             raise ValueError(f"input channel out of range 1..{INPUT_CHANNELS}: {channel}")
+        state = InputState(state)
         self.inputs[channel] = state
         if not self.connected:
             return False

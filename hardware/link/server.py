@@ -17,7 +17,13 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from hardware.link.errors import LinkClosedError, LinkError, LinkHandshakeError, LinkProtocolError
 from hardware.link.frames import decode
-from hardware.link.handshake import answer_hello, derive_keys, transcript_hash, verify_signature
+from hardware.link.handshake import (
+    answer_hello,
+    derive_keys,
+    public_key_bytes,
+    transcript_hash,
+    verify_signature,
+)
 from hardware.link.hub import Admission, LinkHub, PeerInfo
 from hardware.link.messages import (
     CONTROLLER_MESSAGES,
@@ -82,6 +88,11 @@ class LinkServer:
         self._sessions: set[DeviceSession] = set()
         self._closing = False
         self.bound_port: int | None = None
+
+    @property
+    def public_key(self) -> bytes:
+        """The controller's raw Ed25519 public key (what devices pin)."""
+        return public_key_bytes(self._identity)
 
     @property
     def sessions(self) -> list[DeviceSession]:

@@ -16,6 +16,8 @@ from hardware.link.server import LinkServer
 from tests.hardware.devicesim.conftest import SiteHub
 from tests.hardware.link.support import wait_until
 
+pytestmark = pytest.mark.timeout(30)  # a hung socket must fail the test, not the run
+
 ROOT = Path(__file__).resolve().parents[3]
 
 

@@ -19,6 +19,8 @@ from tests.hardware.devicesim.conftest import (
 )
 from tests.hardware.link.support import closed_port, wait_until
 
+pytestmark = pytest.mark.timeout(30)  # a hung socket must fail the test, not the run
+
 
 async def _ready(sim: DeviceSim) -> None:
     await wait_until(

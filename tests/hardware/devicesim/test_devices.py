@@ -22,12 +22,15 @@ from hardware.link.messages import (
     InputState,
     LedState,
     Present,
+    Pulse,
     SetLed,
     Tamper,
 )
 from hardware.link.server import LinkServer
 from tests.hardware.devicesim.conftest import MEMBER_CARD, STRANGER_CARD, SiteHub, make_sim
 from tests.hardware.link.support import wait_until
+
+pytestmark = pytest.mark.timeout(30)  # a hung socket must fail the test, not the run
 
 
 async def _all_connected(sim: DeviceSim) -> None:
@@ -37,6 +40,7 @@ async def _all_connected(sim: DeviceSim) -> None:
 
 
 async def test_devices_connect_and_are_admitted(sim: DeviceSim, hub: SiteHub) -> None:
+    await sim.readers[0].runner.wait_for(lambda: sim.readers[0].connected, timeout=5)
     await _all_connected(sim)
     kinds = sorted(p.kind.value for p in hub.peers)
     assert kinds == ["door_controller", "reader", "reader"]
@@ -114,6 +118,12 @@ async def test_energize_holds_and_input_changes_reach_the_hub(sim: DeviceSim, hu
     assert door.status()["inputs"][2] == {"channel": 3, "state": "open"}
     with pytest.raises(ValueError, match=r"1\.\.8"):
         await door.set_input(9, InputState.OPEN)
+    with pytest.raises(ValueError):
+        await door.set_input(1, "ajar")
+    assert await door.set_input(3, "closed")
+    await session.send(Pulse(2, 0.05))
+    await door.runner.wait_for(lambda: door.relay(2).pulses == 1, timeout=5)
+    await door.runner.wait_for(lambda: not door.relay(2).energized, timeout=5)
 
 
 async def test_tamper_reaches_the_hub(sim: DeviceSim, hub: SiteHub) -> None:

@@ -16,6 +16,8 @@ from hardware.link.server import LinkServer
 from tests.hardware.devicesim.conftest import MEMBER_CARD, SiteHub, make_sim
 from tests.hardware.link.support import wait_until
 
+pytestmark = pytest.mark.timeout(30)  # a hung socket must fail the test, not the run
+
 
 async def test_identities_persist_across_restarts(
     tmp_path: Path, server: LinkServer, controller_key: Ed25519PrivateKey
@@ -44,6 +46,7 @@ async def test_identities_persist_across_restarts(
 async def test_devices_reconnect_after_the_server_restarts(
     tmp_path: Path, controller_key: Ed25519PrivateKey
 ) -> None:
+
     hub = SiteHub()
     first = LinkServer(controller_key, hub, "127.0.0.1", 0, None)
     await first.start()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import threading
-import time
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
 
@@ -16,35 +15,8 @@ from hardware.discovery import (
     DeviceBrowser,
     DeviceKind,
     DeviceState,
-    DiscoveryEvent,
 )
-
-LOOPBACK = "127.0.0.1"
-
-
-async def wait_until(predicate: Callable[[], bool], timeout: float = 5.0) -> None:
-    """Wait until ``predicate()`` is true, checking every 20 ms; fail after ``timeout``."""
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"condition not met within {timeout} s")
-        await asyncio.sleep(0.02)
-
-
-class Recorder:
-    """Collects browser events; tests filter by their own serials (loopback is shared)."""
-
-    def __init__(self) -> None:
-        self.events: list[DiscoveryEvent] = []
-
-    def __call__(self, event: DiscoveryEvent) -> None:
-        self.events.append(event)
-
-    def of(self, serial: str) -> list[DiscoveryEvent]:
-        return [e for e in self.events if e.device.serial == serial]
-
-    def kinds(self, serial: str) -> list[str]:
-        return [e.kind for e in self.of(serial)]
+from tests.hardware.discovery.support import LOOPBACK, Recorder
 
 
 @pytest.fixture

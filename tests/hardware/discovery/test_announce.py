@@ -15,7 +15,7 @@ from hardware.discovery import (
     InterfaceError,
     UnknownDeviceError,
 )
-from tests.hardware.discovery.conftest import LOOPBACK
+from tests.hardware.discovery.support import LOOPBACK
 
 pytestmark = pytest.mark.timeout(20)
 

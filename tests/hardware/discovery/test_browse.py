@@ -19,7 +19,7 @@ from hardware.discovery import (
     DiscoveryClosedError,
     DiscoveryEvent,
 )
-from tests.hardware.discovery.conftest import LOOPBACK, Recorder, wait_until
+from tests.hardware.discovery.support import LOOPBACK, Recorder, wait_until
 
 pytestmark = pytest.mark.timeout(20)
 

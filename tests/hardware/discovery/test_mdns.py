@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import ast
+from pathlib import Path
+
 import pytest
 
+import hardware.discovery
 from hardware.discovery import InterfaceError
 from hardware.discovery.mdns import async_open_mdns
 
@@ -23,3 +27,21 @@ async def test_sockets_are_bound_to_loopback_only() -> None:
 async def test_wildcard_or_non_address_is_refused_before_any_socket(address: str) -> None:
     with pytest.raises(InterfaceError):
         await async_open_mdns(address)
+
+
+def test_only_mdns_module_creates_zeroconf_instances() -> None:
+    """Guard the interface rule: one place opens zeroconf, never on all/default interfaces."""
+    package = Path(hardware.discovery.__file__).parent
+    for source in package.glob("*.py"):
+        for node in ast.walk(ast.parse(source.read_text())):
+            if isinstance(node, ast.Attribute) and node.attr in ("All", "Default"):
+                assert not (
+                    isinstance(node.value, ast.Name) and node.value.id == "InterfaceChoice"
+                ), f"{source.name}:{node.lineno}"
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id in ("Zeroconf", "AsyncZeroconf")
+            ):
+                assert source.name == "mdns.py", f"{source.name}:{node.lineno}"
+                assert any(k.arg == "interfaces" for k in node.keywords)

@@ -8,7 +8,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from hardware.link.server import LinkServer
-from tests.hardware.link.support import RecordingHub
+from tests.hardware.link.support import ManualDevice, RecordingHub
 
 
 @pytest.fixture
@@ -27,3 +27,10 @@ async def server(controller_key: Ed25519PrivateKey, hub: RecordingHub) -> AsyncI
         controller_key, hub, "127.0.0.1", 0, None, handshake_timeout=0.5, idle_timeout=5.0
     ) as srv:
         yield srv
+
+
+@pytest.fixture
+async def device() -> AsyncIterator[ManualDevice]:
+    manual = ManualDevice()
+    yield manual
+    await manual.close()

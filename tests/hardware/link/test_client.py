@@ -19,6 +19,8 @@ from hardware.link.handshake import public_key_bytes
 from hardware.link.server import LinkServer
 from tests.hardware.link.support import READER_INFO, TOKEN, RecordingHub, closed_port
 
+pytestmark = pytest.mark.timeout(30)  # a hung socket must fail the test, not the run
+
 
 @pytest.fixture
 def listening_socket() -> Iterator[socket.socket]:
@@ -33,6 +35,7 @@ def listening_socket() -> Iterator[socket.socket]:
 async def _open(
     port: int, fallback: int | None, *, pinned: bytes | None = None, timeout: float = 10.0
 ) -> DeviceLink:
+
     return await open_link(
         "127.0.0.1",
         port,

@@ -31,6 +31,8 @@ from hardware.link.server import LinkServer
 from hardware.link.session import DeviceSession
 from tests.hardware.link.support import READER_INFO, TOKEN, ManualDevice, RecordingHub, wait_until
 
+pytestmark = pytest.mark.timeout(30)  # a hung socket must fail the test, not the run
+
 CARD = Credential(wiegand="10111101100010001110101110")
 
 
@@ -75,7 +77,7 @@ async def test_admitted_device_presents_and_gets_a_decision(
     device_key = Ed25519PrivateKey.generate()
     async with await _link(server, device_key) as link:
         assert link.admission == Accepted(AdmissionState.PENDING, False, None)
-        assert link.controller_key == public_key_bytes(controller_key)
+        assert link.controller_key == public_key_bytes(controller_key) == server.public_key
         (peer,) = hub.peers
         assert peer.kind is DeviceKind.READER
         assert (peer.serial, peer.mac, peer.host) == ("LR2-0000TEST", READER_INFO.mac, "127.0.0.1")
@@ -166,9 +168,8 @@ async def test_hub_returning_a_non_message_is_a_denial(
 
 
 async def test_wrong_device_signature_closes_that_link_only(
-    server: LinkServer, hub: RecordingHub, caplog: pytest.LogCaptureFixture
+    server: LinkServer, hub: RecordingHub, caplog: pytest.LogCaptureFixture, device: ManualDevice
 ) -> None:
-    device = ManualDevice()
     impostor = Ed25519PrivateKey.generate()
     # The auth is signed by a key other than the one announced in Hello.
     await device.handshake(server.bound_port or 0, auth=make_auth(impostor, b"h" * 32, TOKEN, None))
@@ -179,9 +180,8 @@ async def test_wrong_device_signature_closes_that_link_only(
 
 
 async def test_tampered_ciphertext_closes_the_link(
-    server: LinkServer, hub: RecordingHub, caplog: pytest.LogCaptureFixture
+    server: LinkServer, hub: RecordingHub, caplog: pytest.LogCaptureFixture, device: ManualDevice
 ) -> None:
-    device = ManualDevice()
     channel = await device.handshake(server.bound_port or 0)
     assert isinstance(await channel.recv(), Accepted)
     assert device.stream is not None
@@ -193,9 +193,8 @@ async def test_tampered_ciphertext_closes_the_link(
 
 
 async def test_replayed_frame_closes_the_link(
-    server: LinkServer, hub: RecordingHub, caplog: pytest.LogCaptureFixture
+    server: LinkServer, hub: RecordingHub, caplog: pytest.LogCaptureFixture, device: ManualDevice
 ) -> None:
-    device = ManualDevice()
     channel = await device.handshake(server.bound_port or 0)
     assert isinstance(await channel.recv(), Accepted)
     sealed: list[bytes] = []
@@ -227,9 +226,12 @@ async def test_replayed_frame_closes_the_link(
     ],
 )
 async def test_garbage_is_a_logged_protocol_error(
-    server: LinkServer, caplog: pytest.LogCaptureFixture, raw: bytes, needle: str
+    server: LinkServer,
+    caplog: pytest.LogCaptureFixture,
+    raw: bytes,
+    needle: str,
+    device: ManualDevice,
 ) -> None:
-    device = ManualDevice()
     stream = await device.connect(server.bound_port or 0)
     stream._writer.write(raw)
     await stream._writer.drain()
@@ -242,18 +244,16 @@ async def test_garbage_is_a_logged_protocol_error(
 
 
 async def test_silent_client_is_dropped_after_the_handshake_timeout(
-    server: LinkServer, caplog: pytest.LogCaptureFixture
+    server: LinkServer, caplog: pytest.LogCaptureFixture, device: ManualDevice
 ) -> None:
-    device = ManualDevice()
     await device.connect(server.bound_port or 0)
     await _closed_by_server(device)
     assert "handshake not completed within 0.5 s" in caplog.text
 
 
 async def test_device_sending_controller_messages_is_cut_off(
-    server: LinkServer, hub: RecordingHub, caplog: pytest.LogCaptureFixture
+    server: LinkServer, hub: RecordingHub, caplog: pytest.LogCaptureFixture, device: ManualDevice
 ) -> None:
-    device = ManualDevice()
     channel = await device.handshake(server.bound_port or 0)
     assert isinstance(await channel.recv(), Accepted)
     await channel.send(Decision(1, True, None, "I grant myself"))
@@ -262,8 +262,9 @@ async def test_device_sending_controller_messages_is_cut_off(
     assert hub.messages == []
 
 
-async def test_second_auth_is_cut_off(server: LinkServer, caplog: pytest.LogCaptureFixture) -> None:
-    device = ManualDevice()
+async def test_second_auth_is_cut_off(
+    server: LinkServer, caplog: pytest.LogCaptureFixture, device: ManualDevice
+) -> None:
     channel = await device.handshake(server.bound_port or 0)
     assert isinstance(await channel.recv(), Accepted)
     await channel.send(Auth(bytes(64), "0" * 16, "0" * 64))
