@@ -22,7 +22,7 @@ class DoorActions:
     def connections(self, lock_id: int) -> list[Row]:
         """The relays wired to a lock, with their controller's serial and the pulse duration."""
         return self._store.rows(
-            "SELECT rc.duration, r.channel, c.serial FROM controller_relay_connections rc"
+            "SELECT rc.duration, r.channel, c.serial, c.name FROM controller_relay_connections rc"
             " JOIN controller_relays r ON r.id = rc.relay_id"
             " JOIN controllers c ON c.id = r.controller_id WHERE rc.lock_id = ?",
             (lock_id,),

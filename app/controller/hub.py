@@ -102,6 +102,9 @@ class ControllerHub:
     ) -> m.ControllerMessage | None:
         """Answer one message from an admitted device."""
         peer = session.peer
+        if isinstance(msg, m.LedChanged):
+            self._registry.update(peer.serial, led=str(msg.state))
+            return None
         device = self._registry.device(peer.serial)
         if device is None or not device.adopted or device.record_id is None:
             if isinstance(msg, m.Present):
@@ -113,8 +116,6 @@ class ControllerHub:
             self._tamper(device.record_id, msg.active)
         elif isinstance(msg, m.InputChanged) and peer.kind == m.DeviceKind.DOOR_CONTROLLER:
             self._input(device.record_id, msg)
-        elif isinstance(msg, m.Heartbeat):
-            return m.Heartbeat()
         return None
 
     async def _present(self, reader_id: int, msg: m.Present) -> m.Decision:

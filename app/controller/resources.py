@@ -284,6 +284,27 @@ CONTROLLER_RELAYS = ResourceSpec(
     order="controller_id, channel",
 )
 
+CONTROLLER_INPUTS = ResourceSpec(
+    "controller_inputs",
+    "controller_input",
+    "controller_inputs",
+    "ControllerInput",
+    fields=(
+        F("name", Kind.STRING, nullable=False, max_length=255, on_create=False),
+        F(
+            "type",
+            Kind.STRING,
+            nullable=False,
+            on_create=False,
+            choices=("contact_sensor", "request_to_exit", "unused"),
+        ),
+        F("lock_id", Kind.INTEGER, on_create=False),
+    ),
+    filters={"controller_id": "controller_id", "lock_id": "lock_id"},
+    references={"lock_id": "locks"},
+    order="controller_id, channel",
+)
+
 RELAY_CONNECTIONS = ResourceSpec(
     "controller_relay_connections",
     "controller_relay_connection",
@@ -297,4 +318,20 @@ RELAY_CONNECTIONS = ResourceSpec(
     ),
     filters={"relay_id": "relay_id", "lock_id": "lock_id"},
     references={"relay_id": "controller_relays", "lock_id": "locks"},
+)
+
+ALL_RESOURCES = (
+    PLACES,
+    LOCKS,
+    GROUPS,
+    GROUP_LOCKS,
+    USERS,
+    ROLE_ASSIGNMENTS,
+    CARDS,
+    CARD_ASSIGNMENTS,
+    READERS,
+    CONTROLLERS,
+    CONTROLLER_RELAYS,
+    CONTROLLER_INPUTS,
+    RELAY_CONNECTIONS,
 )

@@ -42,6 +42,7 @@ class ControllerConfig:
     data_dir: Path
     api_host: str = "127.0.0.1"
     api_port: int | None = 8080  # None: no REST API (the desktop app may not need one)
+    api_port_fallback: bool = False  # when the port is taken, take any free one instead
     device_host: str = "0.0.0.0"
     device_port: int = DEFAULT_DEVICE_PORT
     device_fallback_port: int | None = FALLBACK_DEVICE_PORT
@@ -67,7 +68,7 @@ class Controller:
 
     def __init__(self, config: ControllerConfig) -> None:
         self.config = config
-        config.data_dir.mkdir(parents=True, exist_ok=True)
+        config.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         self.store = Store(config.data_dir / "site.db", config.clock)
         self.organization_id, self.first_start = self._bootstrap()
         self.audit = AuditTrail(self.store, self.organization_id)
@@ -116,7 +117,14 @@ class Controller:
             self._runner = web.AppRunner(build_app(self), access_log=None)
             await self._runner.setup()
             site = web.TCPSite(self._runner, self.config.api_host, self.config.api_port)
-            await site.start()
+            try:
+                await site.start()
+            except OSError:
+                if not self.config.api_port_fallback:
+                    raise
+                log.warning("API port %s is taken; using a free one", self.config.api_port)
+                site = web.TCPSite(self._runner, self.config.api_host, 0)
+                await site.start()
             self.api_port = int(self._runner.addresses[0][1])
         self._write_endpoints()
         log.info("controller listening: devices on %s, API on %s", self.device_port, self.api_port)

@@ -58,7 +58,10 @@ def run_gui(
     app.setApplicationName("Lintel")
     app.setQuitOnLastWindowClosed(False)
     config = ControllerConfig(
-        data_dir=data_dir or default_data_dir(), api_port=api_port, device_port=device_port
+        data_dir=data_dir or default_data_dir(),
+        api_port=api_port,
+        device_port=device_port,
+        api_port_fallback=True,
     )
     result: int = qasync.run(_run(app, config, interface))
     return result

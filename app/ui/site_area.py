@@ -87,6 +87,7 @@ class SiteArea(QWidget):
         self.tabs.addTab(self._doors_page(), "Doors")
         self.tabs.addTab(self._groups_page(), "Groups")
         self.tabs.addTab(self._people_page(), "People and cards")
+        self.tabs.currentChanged.connect(lambda _index: self.feedback.clear())
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs, 1)
         layout.addWidget(self.feedback)
@@ -405,15 +406,15 @@ class SiteArea(QWidget):
     def _refresh_doors(self) -> None:
         rows = []
         for lk in self.site.list(LOCKS, ALL).items:
-            relay = "Connected" if lk["configured"] else "No relay"
-            state = (
-                "Locked down"
-                if lk["locked_down"]
-                else "Unlocked"
-                if lk["unlocked"]
-                else "Locked"
-                if lk["online"]
-                else "Controller offline"
-            )
+            wiring = self.controller.doors.connections(lk["id"])
+            relay = ", ".join(f"{c['name']}, relay {c['channel']}" for c in wiring) or "No relay"
+            if not lk["configured"]:
+                state = "Not wired yet"
+            elif lk["locked_down"]:
+                state = "Locked down"
+            elif not lk["online"]:
+                state = "Door controller offline"
+            else:
+                state = "Unlocked" if lk["unlocked"] else "Locked"
             rows.append((lk["id"], [lk["name"], lk["place"]["name"], relay, state]))
         _fill(self.doors, rows)

@@ -11,7 +11,9 @@ import sys
 from pathlib import Path
 
 from hardware.devicesim.announce import Announcer
+from hardware.devicesim.dnssd import DnsSdAnnouncer
 from hardware.devicesim.sim import DeviceSim
+from hardware.discovery import DiscoveryError
 from hardware.link.errors import LinkError
 from hardware.link.runner import ServerAddress, parse_host_port
 
@@ -58,6 +60,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--data", type=Path, required=True, metavar="DIR")
     parser.add_argument("--feedback-seconds", type=float, default=3.0, metavar="S")
     parser.add_argument(
+        "--interface",
+        default=None,
+        metavar="IF",
+        help="announce the devices with DNS-SD on this interface only (e.g. lo); default: none",
+    )
+    parser.add_argument(
         "--log-level",
         type=str.upper,
         default="INFO",
@@ -80,24 +88,27 @@ async def _main(args: argparse.Namespace, announcer: Announcer | None) -> int:
         print(f"lintel device-sim: --server: {exc}", file=sys.stderr)
         return 2
     host, port = args.control
-    sim = DeviceSim(
-        args.data,
-        args.readers,
-        args.controllers,
-        server,
-        host,
-        port,
-        feedback_seconds=args.feedback_seconds,
-        announcer=announcer,
-    )
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError):  # not on Windows' default loop
             loop.add_signal_handler(sig, stop.set)
     try:
-        await run(sim, stop)
-    except (OSError, LinkError) as exc:
+        async with contextlib.AsyncExitStack() as stack:
+            if announcer is None and args.interface:
+                announcer = await stack.enter_async_context(DnsSdAnnouncer(args.interface))
+            sim = DeviceSim(
+                args.data,
+                args.readers,
+                args.controllers,
+                server,
+                host,
+                port,
+                feedback_seconds=args.feedback_seconds,
+                announcer=announcer,
+            )
+            await run(sim, stop)
+    except (OSError, LinkError, DiscoveryError) as exc:
         print(f"lintel device-sim: {exc}", file=sys.stderr)
         return 1
     return 0

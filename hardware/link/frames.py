@@ -31,6 +31,7 @@ from hardware.link.messages import (
     Identify,
     InputChanged,
     InputState,
+    LedChanged,
     LedState,
     Message,
     Present,
@@ -52,6 +53,7 @@ TYPE_CODES: dict[type, int] = {
     Present: 0x10,
     Tamper: 0x11,
     InputChanged: 0x12,
+    LedChanged: 0x13,
     Decision: 0x20,
     SetLed: 0x21,
     Identify: 0x22,
@@ -177,6 +179,7 @@ _DECODERS: dict[int, tuple[str, _Decoder]] = {
         "InputChanged",
         lambda r: InputChanged(channel=r.integer("channel"), state=r.enum("state", InputState)),
     ),
+    0x13: ("LedChanged", lambda r: LedChanged(state=r.enum("state", LedState))),
     0x20: (
         "Decision",
         lambda r: Decision(

@@ -228,6 +228,13 @@ class Ack:
 
 
 @dataclass(frozen=True)
+class LedChanged:
+    """The reader's LED now shows ``state`` (sent on every change, so installers see it)."""
+
+    state: LedState
+
+
+@dataclass(frozen=True)
 class Accepted:
     """The controller admitted the device (sent again whenever its standing changes)."""
 
@@ -311,13 +318,21 @@ class Energize:
         _check_range("channel", self.channel, 1, RELAY_CHANNELS)
 
 
-DeviceMessage = Auth | Present | Tamper | InputChanged | Heartbeat | Ack
+DeviceMessage = Auth | Present | Tamper | InputChanged | Heartbeat | Ack | LedChanged
 ControllerMessage = (
     Accepted | Rejected | Decision | SetLed | Identify | Pulse | Energize | Heartbeat
 )
 Message = Hello | Welcome | DeviceMessage | ControllerMessage
 
-DEVICE_MESSAGES: tuple[type, ...] = (Auth, Present, Tamper, InputChanged, Heartbeat, Ack)
+DEVICE_MESSAGES: tuple[type, ...] = (
+    Auth,
+    Present,
+    Tamper,
+    InputChanged,
+    Heartbeat,
+    Ack,
+    LedChanged,
+)
 CONTROLLER_MESSAGES: tuple[type, ...] = (
     Accepted,
     Rejected,

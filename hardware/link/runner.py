@@ -171,6 +171,9 @@ class DeviceRunner:
                 pass  # open_link already logged the refusal
             except LinkError as exc:
                 log.warning("%s: link failed: %s", self.identity.serial, exc)
+            except Exception:
+                # E.g. the identity file cannot be saved: keep the device alive and retrying.
+                log.exception("%s: unexpected error while connecting", self.identity.serial)
             else:
                 delay = self._backoff.initial
                 await self._serve(link)

@@ -37,6 +37,7 @@ from hardware.link.messages import (
     Heartbeat,
     Hello,
     InputChanged,
+    LedChanged,
     Present,
     Rejected,
     Tamper,
@@ -158,6 +159,11 @@ class LinkServer:
         self._tasks.add(task)
         try:
             await self._run_connection(stream)
+        except asyncio.CancelledError:
+            # Only async_close cancels these tasks, and nothing awaits their result; ending
+            # normally keeps asyncio's stream callback from logging the cancellation as an error.
+            if not self._closing:
+                raise
         finally:
             self._tasks.discard(task)
 
@@ -261,7 +267,7 @@ class LinkServer:
             session.last_seen = time.monotonic()
             if isinstance(msg, Heartbeat):
                 continue
-            if not isinstance(msg, Present | Tamper | InputChanged | Ack):
+            if not isinstance(msg, Present | Tamper | InputChanged | Ack | LedChanged):
                 raise LinkProtocolError(f"unexpected {type(msg).__name__} from a device")
             reply = await self._dispatch(session, msg)
             if reply is not None:

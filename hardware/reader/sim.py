@@ -22,6 +22,7 @@ from hardware.link.messages import (
     Decision,
     DeviceKind,
     Identify,
+    LedChanged,
     LedState,
     Present,
     SetLed,
@@ -70,6 +71,9 @@ class SimReader:
         self._led = ReaderLed(clock)
         self._seq = itertools.count(1)
         self._pending: dict[int, asyncio.Future[Decision]] = {}
+        self._reported: LedState | None = None
+        self._lapse: asyncio.TimerHandle | None = None
+        self._tasks: set[asyncio.Task[None]] = set()
         self.last_decision: str | None = None
         self.decisions = 0
         self.tampered = False
@@ -132,6 +136,11 @@ class SimReader:
 
     async def async_close(self) -> None:
         """Disconnect and stop (idempotent)."""
+        if self._lapse is not None:
+            self._lapse.cancel()
+            self._lapse = None
+        for task in list(self._tasks):
+            task.cancel()
         await self.runner.async_close()
         self._on_disconnect()
 
@@ -190,19 +199,44 @@ class SimReader:
         if isinstance(msg, Decision):
             await self._on_decision(msg)
         elif isinstance(msg, SetLed):
-            self._led.show(msg.state, msg.seconds)
+            self._show(msg.state, msg.seconds)
         elif isinstance(msg, Identify):
-            self._led.show(LedState.BLINKING_WHITE, msg.seconds)
+            self._show(LedState.BLINKING_WHITE, msg.seconds)
         elif isinstance(msg, Accepted):
             log.info("%s: %s, assigned=%s", self.serial, msg.state.value, msg.assigned)
         else:
             log.debug("%s: ignoring %s", self.serial, type(msg).__name__)
+        await self._report_led()
+
+    def _show(self, state: LedState, seconds: float | None) -> None:
+        self._led.show(state, seconds)
+        if self._lapse is not None:
+            self._lapse.cancel()  # the latest override wins, so only its end matters
+            self._lapse = None
+        if seconds is not None:
+            # The override lapses by itself; tell the controller when it does.
+            self._lapse = asyncio.get_running_loop().call_later(seconds, self._lapsed)
+
+    def _lapsed(self) -> None:
+        self._lapse = None
+        task = asyncio.get_running_loop().create_task(self._report_led())
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _report_led(self) -> None:
+        """Send the LED state to the controller when it changed since the last report."""
+        current = self.led
+        if not self.connected or current == self._reported:
+            return
+        self._reported = current
+        with contextlib.suppress(LinkClosedError):
+            await self.runner.send(LedChanged(current))
 
     async def _on_decision(self, decision: Decision) -> None:
         self.decisions += 1
         self.last_decision = "granted" if decision.granted else "denied"
         colour = LedState.GREEN if decision.granted else LedState.RED
-        self._led.show(colour, self.feedback_seconds)
+        self._show(colour, self.feedback_seconds)
         future = self._pending.get(decision.seq)
         if future is not None and not future.done():
             future.set_result(decision)
@@ -210,6 +244,7 @@ class SimReader:
             await self.runner.send(Ack(decision.seq))
 
     def _on_disconnect(self) -> None:
+        self._reported = None
         for future in self._pending.values():
             if not future.done():
                 future.set_exception(LinkClosedError(f"{self.serial}: link closed"))

@@ -102,6 +102,11 @@ async def scenario(qtbot, site: Site) -> None:
     installer.reader_door.setCurrentIndex(0)
     click(qtbot, window, "assignDoorButton")
     await until(lambda: reader.led == "white", what="reader LED bright white")
+    # The reader reports its LED, so the installer sees it in the list.
+    await until(
+        lambda: row(installer, installer.model.find(reader.serial)).led == "white",
+        what="LED shown in the device list",
+    )
 
     # Identify: the LED blinks.
     click(qtbot, window, "identifyButton")

@@ -18,6 +18,7 @@ from app.controller.errors import ControllerError, invalid
 from app.controller.resources import (
     CARD_ASSIGNMENTS,
     CARDS,
+    CONTROLLER_INPUTS,
     CONTROLLER_RELAYS,
     CONTROLLERS,
     GROUP_LOCKS,
@@ -94,5 +95,6 @@ def build_app(controller: Controller) -> web.Application:
     add_crud(router, READERS, "lg")
     add_crud(router, CONTROLLERS, "lg")
     add_crud(router, CONTROLLER_RELAYS, "lg")
+    add_crud(router, CONTROLLER_INPUTS, "lgu")
     add_crud(router, RELAY_CONNECTIONS, "lgcud")
     return app

@@ -7,39 +7,9 @@ from typing import Any
 from aiohttp import web
 
 from app.controller.fields import FieldSpec, Kind
-from app.controller.resources import (
-    CARD_ASSIGNMENTS,
-    CARDS,
-    CONTROLLER_RELAYS,
-    CONTROLLERS,
-    GROUP_LOCKS,
-    GROUPS,
-    LOCKS,
-    PLACES,
-    READERS,
-    RELAY_CONNECTIONS,
-    ROLE_ASSIGNMENTS,
-    USERS,
-    ResourceSpec,
-)
+from app.controller.resources import ALL_RESOURCES, GROUP_LOCKS, ResourceSpec
 
-SPECS = {
-    s.name: s
-    for s in (
-        PLACES,
-        LOCKS,
-        GROUPS,
-        GROUP_LOCKS,
-        USERS,
-        ROLE_ASSIGNMENTS,
-        CARDS,
-        CARD_ASSIGNMENTS,
-        READERS,
-        CONTROLLERS,
-        CONTROLLER_RELAYS,
-        RELAY_CONNECTIONS,
-    )
-}
+SPECS = {s.name: s for s in ALL_RESOURCES}
 _TYPES = {
     Kind.STRING: {"type": "string"},
     Kind.TIME_ZONE: {"type": "string"},

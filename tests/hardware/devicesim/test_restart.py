@@ -60,7 +60,8 @@ async def test_devices_reconnect_after_the_server_restarts(
         # Set up before, so not amber: offline and unassigned shows dim white.
         assert reader.led is LedState.DIM_WHITE
         async with LinkServer(controller_key, hub, "127.0.0.1", port, None):
-            await wait_until(lambda: reader.connected and sim.controllers[0].connected)
+            await wait_until(lambda: all(r.connected for r in sim.readers))
+            await wait_until(lambda: sim.controllers[0].connected)
             decision = await reader.present(Credential(wiegand=MEMBER_CARD))
             assert decision.granted
     assert len(hub.peers) == 6  # three devices admitted twice

@@ -24,6 +24,7 @@ from hardware.link.messages import (
     Identify,
     InputChanged,
     InputState,
+    LedChanged,
     LedState,
     Message,
     Present,
@@ -44,6 +45,7 @@ LITERALS: list[tuple[bytes, Message]] = [
     (b'\x10{"credential":{"ndef":"d1010f","uid":"04a1b2c3"},"seq":3}',
      Present(3, Credential(uid="04a1b2c3", ndef="d1010f"))),
     (b'\x11{"active":true}', Tamper(True)),
+    (b'\x13{"state":"green"}', LedChanged(LedState.GREEN)),
     (b'\x12{"channel":3,"state":"open"}', InputChanged(3, InputState.OPEN)),
     (b'\x04{"assigned":true,"name":"Front door","state":"adopted"}',
      Accepted(AdmissionState.ADOPTED, True, "Front door")),
@@ -158,6 +160,7 @@ _text = st.text(max_size=40).filter(str.isprintable)
 _messages = st.one_of(
     st.builds(Present, seq=_seq, credential=_credentials),
     st.builds(Tamper, active=st.booleans()),
+    st.builds(LedChanged, state=st.sampled_from(LedState)),
     st.builds(InputChanged, channel=st.integers(1, 8), state=st.sampled_from(InputState)),
     st.builds(Ack, seq=_seq),
     st.just(Heartbeat()),
