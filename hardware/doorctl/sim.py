@@ -13,7 +13,6 @@ from hardware.link.messages import (
     INPUT_CHANNELS,
     RELAY_CHANNELS,
     Accepted,
-    AdmissionState,
     ControllerMessage,
     DeviceKind,
     Energize,
@@ -21,7 +20,8 @@ from hardware.link.messages import (
     InputState,
     Pulse,
 )
-from hardware.link.runner import Backoff, DeviceRunner, ServerAddress
+from hardware.link.runner import Backoff, ServerAddress
+from hardware.link.twin import DeviceTwin
 
 log = logging.getLogger("lintel.doorctl")
 
@@ -46,7 +46,7 @@ class Relay:
             self._release = None
 
 
-class SimDoorController:
+class SimDoorController(DeviceTwin):
     """A door controller twin: pulses relays on command and reports input changes."""
 
     def __init__(
@@ -67,47 +67,20 @@ class SimDoorController:
             backoff: Reconnect delays.
             heartbeat_interval: Seconds between heartbeats.
         """
-        self.identity = identity
-        self.relays = [Relay(channel) for channel in range(1, RELAY_CHANNELS + 1)]
-        self._notifying: set[asyncio.Task[None]] = set()
-        self.inputs = {channel: InputState.CLOSED for channel in range(1, INPUT_CHANNELS + 1)}
-        self.runner = DeviceRunner(
+        super().__init__(
             identity,
             identity_path,
             server,
-            self._on_message,
             backoff=backoff,
             heartbeat_interval=heartbeat_interval,
         )
-
-    @property
-    def serial(self) -> str:
-        """The controller's serial number."""
-        return self.identity.serial
-
-    @property
-    def token(self) -> str:
-        """The code printed on its label."""
-        return self.identity.token
-
-    @property
-    def connected(self) -> bool:
-        """True while admitted and connected."""
-        return self.runner.connected
-
-    @property
-    def adopted(self) -> bool:
-        """True if the controller last said this device is adopted."""
-        adm = self.runner.admission
-        return adm is not None and adm.state is AdmissionState.ADOPTED
+        self.relays = [Relay(channel) for channel in range(1, RELAY_CHANNELS + 1)]
+        self._notifying: set[asyncio.Task[None]] = set()
+        self.inputs = {channel: InputState.CLOSED for channel in range(1, INPUT_CHANNELS + 1)}
 
     def relay(self, channel: int) -> Relay:
         """Return relay ``channel`` (1..5)."""
         return self.relays[channel - 1]
-
-    def start(self) -> None:
-        """Start connecting (call on the event loop)."""
-        self.runner.start()
 
     async def async_close(self) -> None:
         """Disconnect, stop, and release every relay (idempotent)."""
@@ -142,8 +115,8 @@ class SimDoorController:
         return {
             "serial": self.serial,
             "token": self.token,
-            "model": self.identity.model,
-            "firmware": self.identity.firmware,
+            "model": self.model,
+            "firmware": self.firmware,
             "mac": self.identity.mac,
             "connected": self.connected,
             "adopted": self.adopted,

@@ -16,7 +16,6 @@ from hardware.link.messages import (
     MAX_SEQ,
     Accepted,
     Ack,
-    AdmissionState,
     ControllerMessage,
     Credential,
     Decision,
@@ -28,7 +27,8 @@ from hardware.link.messages import (
     SetLed,
     Tamper,
 )
-from hardware.link.runner import Backoff, DeviceRunner, ServerAddress
+from hardware.link.runner import Backoff, ServerAddress
+from hardware.link.twin import DeviceTwin
 from hardware.reader.led import Clock, ReaderLed, idle_led
 
 log = logging.getLogger("lintel.reader")
@@ -38,7 +38,7 @@ READER_FIRMWARE = "2.4.1"
 READER_SERIAL_PREFIX = "LR2-"
 
 
-class SimReader:
+class SimReader(DeviceTwin):
     """A reader twin: connects out to the device server and behaves like the physical reader."""
 
     def __init__(
@@ -65,7 +65,14 @@ class SimReader:
             backoff: Reconnect delays.
             heartbeat_interval: Seconds between heartbeats.
         """
-        self.identity = identity
+        super().__init__(
+            identity,
+            identity_path,
+            server,
+            backoff=backoff,
+            heartbeat_interval=heartbeat_interval,
+            on_disconnect=self._on_disconnect,
+        )
         self.feedback_seconds = feedback_seconds
         self.decision_timeout = decision_timeout
         self._led = ReaderLed(clock)
@@ -77,46 +84,6 @@ class SimReader:
         self.last_decision: str | None = None
         self.decisions = 0
         self.tampered = False
-        self.runner = DeviceRunner(
-            identity,
-            identity_path,
-            server,
-            self._on_message,
-            on_disconnect=self._on_disconnect,
-            backoff=backoff,
-            heartbeat_interval=heartbeat_interval,
-        )
-
-    @property
-    def serial(self) -> str:
-        """The reader's serial number."""
-        return self.identity.serial
-
-    @property
-    def token(self) -> str:
-        """The code printed on its label."""
-        return self.identity.token
-
-    @property
-    def model(self) -> str:
-        """Model name."""
-        return self.identity.model
-
-    @property
-    def firmware(self) -> str:
-        """Firmware version."""
-        return self.identity.firmware
-
-    @property
-    def connected(self) -> bool:
-        """True while admitted and connected."""
-        return self.runner.connected
-
-    @property
-    def adopted(self) -> bool:
-        """True if the controller last said this reader is adopted."""
-        adm = self.runner.admission
-        return adm is not None and adm.state is AdmissionState.ADOPTED
 
     @property
     def assigned(self) -> bool:
@@ -129,10 +96,6 @@ class SimReader:
         """What the LED shows right now."""
         configured = self.identity.controller_key is not None
         return self._led.current(idle_led(self.connected, configured, self.assigned))
-
-    def start(self) -> None:
-        """Start connecting (call on the event loop)."""
-        self.runner.start()
 
     async def async_close(self) -> None:
         """Disconnect and stop (idempotent)."""
