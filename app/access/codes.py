@@ -24,6 +24,11 @@ class DenialCode(StrEnum):
     READER_NOT_ASSIGNED = "lc0002"
     USER_ACCESS_DISABLED = "lc0003"
     CARD_NOT_ASSIGNED = "lc0004"
+    OUTSIDE_GEOFENCE = "lc0005"
+    LOCATION_REQUIRED = "lc0006"
+    NOT_AT_READER = "lc0007"
+    PHONE_LOCKED = "lc0008"
+    LINK_DISABLED = "lc0009"
 
 
 DENIAL_MESSAGES: dict[DenialCode, str] = {
@@ -42,4 +47,9 @@ DENIAL_MESSAGES: dict[DenialCode, str] = {
     DenialCode.READER_NOT_ASSIGNED: "The reader is not assigned to a door",
     DenialCode.USER_ACCESS_DISABLED: "The user's access is disabled",
     DenialCode.CARD_NOT_ASSIGNED: "The card is not assigned to anyone",
+    DenialCode.OUTSIDE_GEOFENCE: "You are too far from the door to unlock it",
+    DenialCode.LOCATION_REQUIRED: "This door needs your location to unlock; turn location on",
+    DenialCode.NOT_AT_READER: "Hold your phone to the door's reader to unlock it",
+    DenialCode.PHONE_LOCKED: "Unlock your phone first, then tap the reader again",
+    DenialCode.LINK_DISABLED: "This access link is disabled",
 }

@@ -1,17 +1,19 @@
-"""The access decision: may this credential open this reader's door now?
+"""The access decision: may this credential, member or link open this door now?
 
-``decide`` is a pure function of the presentation, the reader, a read-only view of the site and
-the time. Every outcome names its reason, so the audit trail can say why.
+``decide`` (a credential at a reader) and ``decide_unlock`` (an in-app unlock or an access
+link) are pure functions of what was presented, a read-only view of the site and the time.
+Every outcome names its reason, so the audit trail can say why.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from app.access.codes import DENIAL_MESSAGES, DenialCode
 from app.access.credentials import CredentialError, Presentation, card_keys
+from app.access.restrictions import Method, UnlockContext, check_location
 from app.access.roles import ROLES, Scope
 from app.access.site import Card, Lock, Place, RoleAssignment, SiteState, User
 
@@ -23,44 +25,90 @@ class Decision:
     granted: bool
     code: DenialCode | None
     message: str
-    reader_id: int
+    reader_id: int | None
+    method: Method = Method.READER
     lock_id: int | None = None
     lock_name: str | None = None
     place_id: int | None = None
     user: User | None = None
     card: Card | None = None
+    link_id: int | None = None
     role_assignment_id: int | None = None
     role_id: str | None = None
     group_id: int | None = None
 
 
 @dataclass(frozen=True)
-class _Where:
-    reader_id: int
+class LinkGrant:
+    """An access link: a digital credential that opens its group's doors while valid."""
+
+    id: int
+    group_id: int
+    enabled: bool = True
+    valid_from: datetime | None = None
+    valid_until: datetime | None = None
+
+
+@dataclass(frozen=True)
+class UnlockRequest:
+    """An unlock asked for from the app (a login, maybe a member) or through an access link."""
+
+    method: Method
+    user_id: int | None = None
+    login_role_id: str | None = None  # an API login's own role, when it is not a member
+    link: LinkGrant | None = None
+    context: UnlockContext = field(default_factory=UnlockContext)
+
+
+@dataclass(frozen=True)
+class _Attempt:
+    reader_id: int | None
+    method: Method
     lock: Lock
     place: Place | None
+    user: User | None = None
+    card: Card | None = None
+    link_id: int | None = None
+    context: UnlockContext = field(default_factory=UnlockContext)
+
+    def deny(self, code: DenialCode, message: str | None = None) -> Decision:
+        return Decision(
+            granted=False,
+            code=code,
+            message=message or DENIAL_MESSAGES[code],
+            reader_id=self.reader_id,
+            method=self.method,
+            lock_id=self.lock.id,
+            lock_name=self.lock.name,
+            place_id=self.lock.place_id,
+            user=self.user,
+            card=self.card,
+            link_id=self.link_id,
+        )
+
+    def grant(
+        self, ra: RoleAssignment | None, role_id: str | None, group_id: int | None
+    ) -> Decision:
+        return Decision(
+            granted=True,
+            code=None,
+            message="Access granted",
+            reader_id=self.reader_id,
+            method=self.method,
+            lock_id=self.lock.id,
+            lock_name=self.lock.name,
+            place_id=self.lock.place_id,
+            user=self.user,
+            card=self.card,
+            link_id=self.link_id,
+            role_assignment_id=ra.id if ra and ra.id else None,
+            role_id=role_id,
+            group_id=group_id,
+        )
 
 
-def _deny(
-    code: DenialCode,
-    reader_id: int,
-    where: _Where | None = None,
-    *,
-    message: str | None = None,
-    user: User | None = None,
-    card: Card | None = None,
-) -> Decision:
-    return Decision(
-        granted=False,
-        code=code,
-        message=message or DENIAL_MESSAGES[code],
-        reader_id=reader_id,
-        lock_id=where.lock.id if where else None,
-        lock_name=where.lock.name if where else None,
-        place_id=where.lock.place_id if where else None,
-        user=user,
-        card=card,
-    )
+def _no_door(code: DenialCode, reader_id: int | None, method: Method) -> Decision:
+    return Decision(False, code, DENIAL_MESSAGES[code], reader_id, method)
 
 
 def decide(presentation: Presentation, reader_id: int, site: SiteState, now: datetime) -> Decision:
@@ -77,16 +125,15 @@ def decide(presentation: Presentation, reader_id: int, site: SiteState, now: dat
     """
     reader = site.reader(reader_id)
     if reader is None or reader.lock_id is None:
-        return _deny(DenialCode.READER_NOT_ASSIGNED, reader_id)
+        return _no_door(DenialCode.READER_NOT_ASSIGNED, reader_id, Method.READER)
     lock = site.lock(reader.lock_id)
     if lock is None:
-        return _deny(DenialCode.DOOR_NOT_FOUND, reader_id)
-    where = _Where(reader_id, lock, site.place(lock.place_id))
-
+        return _no_door(DenialCode.DOOR_NOT_FOUND, reader_id, Method.READER)
+    attempt = _Attempt(reader_id, Method.READER, lock, site.place(lock.place_id))
     try:
         keys = card_keys(presentation)
     except CredentialError as exc:
-        return _deny(DenialCode.CARD_UNREADABLE, reader_id, where, message=str(exc))
+        return attempt.deny(DenialCode.CARD_UNREADABLE, str(exc))
     cards: list[Card] = []
     for key in keys:
         if key.uid is not None:
@@ -94,15 +141,47 @@ def decide(presentation: Presentation, reader_id: int, site: SiteState, now: dat
         elif key.card_number is not None:
             cards.extend(site.cards_by_number(key.card_type, key.facility_code, key.card_number))
     if not cards:
-        return _deny(DenialCode.CARD_NOT_FOUND, reader_id, where)
-
+        return attempt.deny(DenialCode.CARD_NOT_FOUND)
     holder = _holder(cards, site)
     if isinstance(holder, DenialCode):
-        return _deny(holder, reader_id, where, card=cards[0])
+        return _Attempt(reader_id, Method.READER, lock, attempt.place, card=cards[0]).deny(holder)
     card, user = holder
+    attempt = _Attempt(reader_id, Method.READER, lock, attempt.place, user, card)
     if not user.access_enabled:
-        return _deny(DenialCode.USER_ACCESS_DISABLED, reader_id, where, user=user, card=card)
-    return _authorize(where, user, card, site.role_assignments(user.id), site, now)
+        return attempt.deny(DenialCode.USER_ACCESS_DISABLED)
+    return _authorize(attempt, site.role_assignments(user.id), site, now)
+
+
+def decide_unlock(request: UnlockRequest, lock_id: int, site: SiteState, now: datetime) -> Decision:
+    """Decide an in-app unlock or an access-link unlock of a door.
+
+    Args:
+        request: who asks, how, and the phone's context (location, proximity proof).
+        lock_id: the door.
+        site: read-only lookups over the site model.
+        now: the current time, timezone-aware.
+    """
+    lock = site.lock(lock_id)
+    if lock is None:
+        return _no_door(DenialCode.DOOR_NOT_FOUND, None, request.method)
+    place = site.place(lock.place_id)
+    if request.link is not None:
+        link = request.link
+        attempt = _Attempt(None, Method.LINK, lock, place, link_id=link.id)
+        if not link.enabled:
+            return attempt.deny(DenialCode.LINK_DISABLED)
+        as_member = RoleAssignment(
+            0, 0, "group_basic", Scope.GROUP, link.group_id, link.valid_from, link.valid_until
+        )
+        return _authorize(attempt, [as_member], site, now)
+    user = site.user(request.user_id) if request.user_id is not None else None
+    attempt = _Attempt(None, request.method, lock, place, user, context=request.context)
+    held: list[RoleAssignment] = list(site.role_assignments(user.id)) if user else []
+    if request.login_role_id is not None:
+        held.append(RoleAssignment(0, 0, request.login_role_id, Scope.ORGANIZATION, 0))
+    if user is not None and not user.access_enabled:
+        return attempt.deny(DenialCode.USER_ACCESS_DISABLED)
+    return _authorize(attempt, held, site, now)
 
 
 def _holder(cards: list[Card], site: SiteState) -> tuple[Card, User] | DenialCode:
@@ -126,61 +205,49 @@ def _in_window(ra: RoleAssignment, now: datetime) -> bool:
 
 
 def _authorize(
-    where: _Where,
-    user: User,
-    card: Card,
-    assignments: Sequence[RoleAssignment],
-    site: SiteState,
-    now: datetime,
+    attempt: _Attempt, assignments: Sequence[RoleAssignment], site: SiteState, now: datetime
 ) -> Decision:
-    lock, place = where.lock, where.place
-    held = [ra for ra in assignments if _in_window(ra, now)]
+    lock, place = attempt.lock, attempt.place
+    locked_down = lock.locked_down or (place is not None and place.locked_down)
 
-    def grant(ra: RoleAssignment, group_id: int | None) -> Decision:
-        return Decision(
-            granted=True,
-            code=None,
-            message="Access granted",
-            reader_id=where.reader_id,
-            lock_id=lock.id,
-            lock_name=lock.name,
-            place_id=lock.place_id,
-            user=user,
-            card=card,
-            role_assignment_id=ra.id,
-            role_id=ra.role_id,
-            group_id=group_id,
-        )
-
-    # Administrators of the organization or of this place open every door, lockdown included.
-    for ra in held:
+    # Organization or place administrators and managers open every door without a group;
+    # only those who may manage the site pass a lockdown.
+    for ra in assignments:
         role = ROLES.get(ra.role_id)
-        if role is None or not role.unlock_all_doors:
+        if role is None or not role.unlock_all_doors or not _in_window(ra, now):
             continue
         site_wide = ra.scope is Scope.ORGANIZATION or (
             ra.scope is Scope.PLACE and ra.scope_id == lock.place_id
         )
-        if site_wide and (role.manage_site or not _locked_down(lock, place)):
-            return grant(ra, None)
+        if site_wide and (role.manage_site or not locked_down):
+            return attempt.grant(ra if ra.id else None, ra.role_id, None)
 
     if place is not None and place.locked_down:
-        return _deny(DenialCode.PLACE_LOCKED_DOWN, where.reader_id, where, user=user, card=card)
+        return attempt.deny(DenialCode.PLACE_LOCKED_DOWN)
     if lock.locked_down:
-        return _deny(DenialCode.DOOR_LOCKED_DOWN, where.reader_id, where, user=user, card=card)
+        return attempt.deny(DenialCode.DOOR_LOCKED_DOWN)
 
     groups = site.groups_of_lock(lock.id)
     relevant = [ra for ra in assignments if ra.scope is Scope.GROUP and ra.scope_id in groups]
-    for ra in relevant:
-        if _in_window(ra, now):
-            return grant(ra, ra.scope_id)
+    current = [ra for ra in relevant if _in_window(ra, now)]
+    refusal: DenialCode | None = None
+    for ra in current:
+        problem = check_location(
+            attempt.method,
+            lock,
+            place,
+            site.group(ra.scope_id),
+            attempt.context,
+            site.proximity_keys(lock.id) if attempt.method is Method.APP else (),
+            now,
+        )
+        if problem is None:
+            return attempt.grant(ra, ra.role_id, ra.scope_id)
+        refusal = refusal or problem
+    if refusal is not None:
+        return attempt.deny(refusal)
     if any(ra.valid_from is not None and now < ra.valid_from for ra in relevant):
-        code = DenialCode.NOT_YET_VALID
-    elif relevant:
-        code = DenialCode.NO_LONGER_VALID
-    else:
-        code = DenialCode.ACCESS_DENIED
-    return _deny(code, where.reader_id, where, user=user, card=card)
-
-
-def _locked_down(lock: Lock, place: Place | None) -> bool:
-    return lock.locked_down or (place is not None and place.locked_down)
+        return attempt.deny(DenialCode.NOT_YET_VALID)
+    if relevant:
+        return attempt.deny(DenialCode.NO_LONGER_VALID)
+    return attempt.deny(DenialCode.ACCESS_DENIED)

@@ -3,11 +3,30 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
 from app.access.roles import Scope
+
+
+@dataclass(frozen=True)
+class Restrictions:
+    """Which restrictions a group or a door has switched on."""
+
+    time: bool = False
+    geofence: bool = False
+    reader: bool = False
+    geofence_radius_m: float = 300.0
+
+
+@dataclass(frozen=True)
+class Group:
+    """A group of members; its role assignments open the doors linked to it."""
+
+    id: int
+    name: str
+    restrictions: Restrictions = field(default_factory=lambda: Restrictions())
 
 
 @dataclass(frozen=True)
@@ -18,6 +37,8 @@ class Place:
     name: str
     time_zone: str
     locked_down: bool = False
+    latitude: float | None = None
+    longitude: float | None = None
 
 
 @dataclass(frozen=True)
@@ -29,6 +50,9 @@ class Lock:
     place_id: int
     locked_down: bool = False
     has_relay: bool = True
+    latitude: float | None = None
+    longitude: float | None = None
+    restrictions: Restrictions = field(default_factory=lambda: Restrictions())
 
 
 @dataclass(frozen=True)
@@ -124,4 +148,12 @@ class SiteState(Protocol):
 
     def groups_of_lock(self, lock_id: int) -> frozenset[int]:
         """Ids of the groups linked to a lock (group_locks)."""
+        ...
+
+    def group(self, group_id: int) -> Group | None:
+        """The group with this id."""
+        ...
+
+    def proximity_keys(self, lock_id: int) -> Sequence[bytes]:
+        """Secrets of the readers at a door, from which their proximity proofs are made."""
         ...

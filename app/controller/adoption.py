@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import secrets
 from typing import Any
 
 from app.controller.audit import AuditTrail, Event
@@ -78,6 +79,7 @@ class Adoption:
                 "firmware": peer.firmware,
                 "mac": peer.mac,
                 "identity_key": peer.identity_key,
+                "proximity_key": secrets.token_bytes(32),
             },
         )
         self._adopted(peer, "reader.assign", "Reader", reader_id, values, actor)
@@ -201,6 +203,38 @@ class Adoption:
         session = self._registry.session(row["serial"])
         if session is not None:
             await _tell(session, m.Accepted(m.AdmissionState.PENDING, False, None))
+
+    async def reboot(self, serial: str) -> None:
+        """Restart a device; it reconnects by itself.
+
+        Raises:
+            Unavailable: the device is not connected.
+        """
+        session = self._registry.session(serial)
+        if session is None:
+            raise Unavailable(f"Device {serial} is not connected")
+        await _tell(session, m.Reboot())
+
+    async def reset_tamper(self, reader_id: int, actor: Actor = SYSTEM) -> None:
+        """Acknowledge a reader's tamper alarm (the reader is back on the wall).
+
+        Raises:
+            NotFound: no such reader.
+        """
+        row = self._site.row(READERS, reader_id)
+        self._store.update("readers", reader_id, {"tampered": 0})
+        self._audit.record(
+            Event(
+                type="reader.reset_tamper",
+                actor_type=actor.kind,
+                actor_id=actor.id,
+                actor_name=actor.name,
+                object_type="Reader",
+                object_id=reader_id,
+                object_name=row["name"],
+                place_id=row["place_id"],
+            )
+        )
 
     def relays(self, serial: str) -> list[Row]:
         """A door controller's relays with the door each drives (``door`` None when free)."""

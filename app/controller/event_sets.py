@@ -150,8 +150,3 @@ class EventSets:
         out["events"] = [present_event(r) for r in rows]
         out["cursor"] = str(rows[-1]["id"]) if more and rows else None
         return out
-
-    def recent(self, count: int) -> list[dict[str, Any]]:
-        """The newest events, newest first."""
-        rows = self._store.rows("SELECT * FROM events ORDER BY id DESC LIMIT ?", (count,))
-        return [present_event(r) for r in rows]

@@ -3,15 +3,10 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
 
-from app.access.codes import DenialCode
 from app.access.credentials import Presentation, UidRead, WiegandRead
-from app.access.decide import Decision, decide
-from app.access.site import SiteState
 from app.controller.audit import AuditTrail, Event
-from app.controller.clock import Clock
-from app.controller.doors import DoorActions
+from app.controller.decisions import Decisions
 from app.controller.registry import DeviceRegistry
 from app.controller.store import Store
 from hardware.link import messages as m
@@ -36,18 +31,14 @@ class ControllerHub:
     def __init__(
         self,
         store: Store,
-        site: SiteState,
         audit: AuditTrail,
         registry: DeviceRegistry,
-        doors: DoorActions,
-        clock: Clock,
+        decisions: Decisions,
     ) -> None:
         self._store = store
-        self._site = site
         self._audit = audit
         self._registry = registry
-        self._doors = doors
-        self._clock = clock
+        self._decisions = decisions
 
     async def admit(self, peer: PeerInfo) -> Admission:
         """Pinned key for adopted devices; anyone else waits as pending for the installer."""
@@ -119,12 +110,7 @@ class ControllerHub:
         return None
 
     async def _present(self, reader_id: int, msg: m.Present) -> m.Decision:
-        decision = decide(presentation_of(msg.credential), reader_id, self._site, self._clock())
-        if decision.granted and decision.lock_id is not None:
-            opened = await self._doors.pulse_lock(decision.lock_id)
-            if not opened:
-                decision = _offline(decision)
-        self._audit.record(decision_event(decision))
+        decision = await self._decisions.at_reader(reader_id, presentation_of(msg.credential))
         return m.Decision(
             msg.seq,
             decision.granted,
@@ -164,40 +150,3 @@ class ControllerHub:
                 object_name=row["name"] if row else f"Input {msg.channel}",
             )
         )
-
-
-def _offline(decision: Decision) -> Decision:
-    return replace(
-        decision,
-        granted=False,
-        code=DenialCode.DOOR_HAS_NO_CONTROLLER,
-        message="The door controller is offline, so the door could not be opened",
-    )
-
-
-def decision_event(decision: Decision) -> Event:
-    """The audit record of an access decision at a reader."""
-    user = decision.user
-    return Event(
-        type="lock.unlock",
-        success=decision.granted,
-        message=decision.message,
-        actor_type="User" if user else None,
-        actor_id=user.id if user else None,
-        actor_name=user.name if user else None,
-        actor_email=user.email if user else None,
-        authenticated_by_type="Card" if decision.card else None,
-        authenticated_by_id=decision.card.id if decision.card else None,
-        authorized_by_type="RoleAssignment" if decision.role_assignment_id else None,
-        authorized_by_id=decision.role_assignment_id,
-        authorized_by_role_id=decision.role_id,
-        object_type="Lock" if decision.lock_id else "Reader",
-        object_id=decision.lock_id if decision.lock_id else decision.reader_id,
-        object_name=decision.lock_name,
-        code=decision.code.value if decision.code else None,
-        error_code=decision.code.value if decision.code else None,
-        error_message=None if decision.granted else decision.message,
-        place_id=decision.place_id,
-        via="reader",
-        reader_id=decision.reader_id,
-    )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from app.access.roles import ROLES
+from app.access.roles import ROLES, Permission
 from app.controller.fields import FieldSpec, Kind
 
 F = FieldSpec
@@ -39,6 +39,8 @@ class ResourceSpec:
     references: dict[str, str] = field(default_factory=dict)  # column -> referenced table
     hidden: frozenset[str] = frozenset()  # columns never shown
     order: str = "id"
+    write: Permission = Permission.MANAGE_DOORS  # what a login needs to change it
+    read: Permission = Permission.READ_SITE  # what a login needs to list and read it
 
     def __post_init__(self) -> None:
         flags = {f.stored_as for f in self.fields if f.kind is Kind.BOOLEAN}
@@ -61,6 +63,7 @@ PLACES = ResourceSpec(
     ),
     booleans=frozenset({"locked_down"}),
     search=("name", "address"),
+    write=Permission.MANAGE_SITE,
 )
 
 LOCKS = ResourceSpec(
@@ -80,6 +83,7 @@ LOCKS = ResourceSpec(
         F("favorite", Kind.BOOLEAN, nullable=False),
         F("held_open_duration", Kind.NUMBER, nullable=False, minimum=1, maximum=3600),
         F("fail_mode", Kind.STRING, nullable=False, choices=("secure", "safe")),
+        F("geofence_restriction_radius", Kind.NUMBER, nullable=False, minimum=10, maximum=100_000),
     ),
     booleans=frozenset({"locked_down"}),
     filters={"place_id": "place_id"},
@@ -143,6 +147,7 @@ USERS = ResourceSpec(
         F("metadata", Kind.OBJECT, nullable=False),
     ),
     search=("name", "email"),
+    write=Permission.MANAGE_PEOPLE,
 )
 
 ROLE_ASSIGNMENTS = ResourceSpec(
@@ -187,6 +192,7 @@ ROLE_ASSIGNMENTS = ResourceSpec(
         "applies_to_type": "applies_to_type",
         "role_id": "role_id",
     },
+    write=Permission.MANAGE_PEOPLE,
 )
 
 CARDS = ResourceSpec(
@@ -215,6 +221,7 @@ CARDS = ResourceSpec(
     },
     search=("uid",),
     hidden=frozenset({"token"}),
+    write=Permission.MANAGE_PEOPLE,
 )
 
 CARD_ASSIGNMENTS = ResourceSpec(
@@ -238,6 +245,7 @@ CARD_ASSIGNMENTS = ResourceSpec(
     ),
     filters={"card_id": "card_id", "assignee_id": "assignee_id", "status": "status"},
     references={"card_id": "cards"},
+    write=Permission.MANAGE_PEOPLE,
 )
 
 READERS = ResourceSpec(
@@ -257,7 +265,7 @@ READERS = ResourceSpec(
     filters={"place_id": "place_id", "lock_id": "lock_id", "model": "model"},
     search=("name", "serial", "token"),
     references={"lock_id": "locks", "place_id": "places"},
-    hidden=frozenset({"identity_key"}),
+    hidden=frozenset({"identity_key", "proximity_key"}),
 )
 
 CONTROLLERS = ResourceSpec(
@@ -273,6 +281,7 @@ CONTROLLERS = ResourceSpec(
     search=("name", "serial", "token"),
     references={"place_id": "places"},
     hidden=frozenset({"identity_key"}),
+    write=Permission.MANAGE_SITE,
 )
 
 CONTROLLER_RELAYS = ResourceSpec(
@@ -320,7 +329,56 @@ RELAY_CONNECTIONS = ResourceSpec(
     references={"relay_id": "controller_relays", "lock_id": "locks"},
 )
 
+GROUP_LINKS = ResourceSpec(
+    "group_links",
+    "group_link",
+    "group_links",
+    "GroupLink",
+    fields=(
+        F("group_id", Kind.INTEGER, required=True, nullable=False, on_update=False),
+        F("name", Kind.STRING, required=True, nullable=False, max_length=255),
+        F("email", Kind.STRING, max_length=255, pattern=r"[^@\s]+@[^@\s]+"),
+        F("phone", Kind.STRING, pattern=r"\+1[0-9]{10}"),
+        F("link_enabled", Kind.BOOLEAN, nullable=False),
+        F("quick_response_code_type", Kind.STRING, choices=("online", "offline")),
+        F("valid_from", Kind.DATETIME),
+        F("valid_until", Kind.DATETIME),
+    ),
+    filters={"group_id": "group_id"},
+    search=("name", "email"),
+    references={"group_id": "groups"},
+    hidden=frozenset({"secret_hash"}),
+    write=Permission.MANAGE_PEOPLE,
+)
+
+LOGINS = ResourceSpec(
+    "logins",
+    "login",
+    "logins",
+    "Login",
+    fields=(
+        F("name", Kind.STRING, required=True, nullable=False, max_length=255),
+        F(
+            "role_id",
+            Kind.STRING,
+            required=True,
+            nullable=False,
+            on_update=False,
+            check=_role_exists,
+        ),
+        F("user_id", Kind.INTEGER, on_update=False),
+    ),
+    filters={"user_id": "user_id", "role_id": "role_id"},
+    search=("name",),
+    references={"user_id": "users"},
+    hidden=frozenset({"secret_hash"}),
+    write=Permission.MANAGE_SITE,
+    read=Permission.MANAGE_SITE,
+)
+
 ALL_RESOURCES = (
+    LOGINS,
+    GROUP_LINKS,
     PLACES,
     LOCKS,
     GROUPS,

@@ -26,6 +26,7 @@ CREATE TABLE IF NOT EXISTS locks (
     locked_down INTEGER NOT NULL DEFAULT 0, locked_down_since TEXT,
     unlock_duration REAL NOT NULL DEFAULT 5, held_open_duration REAL NOT NULL DEFAULT 30,
     fail_mode TEXT NOT NULL DEFAULT 'secure',
+    geofence_restriction_radius REAL NOT NULL DEFAULT 300,
     created_at TEXT NOT NULL, updated_at TEXT NOT NULL);
 
 CREATE TABLE IF NOT EXISTS controllers (
@@ -58,7 +59,7 @@ CREATE TABLE IF NOT EXISTS readers (
     name TEXT NOT NULL, description TEXT, serial TEXT NOT NULL UNIQUE,
     token TEXT NOT NULL UNIQUE, model TEXT, firmware TEXT, mac TEXT, identity_key BLOB NOT NULL,
     buzzer_enabled INTEGER NOT NULL DEFAULT 1, tamper_enabled INTEGER NOT NULL DEFAULT 1,
-    tampered INTEGER NOT NULL DEFAULT 0,
+    tampered INTEGER NOT NULL DEFAULT 0, proximity_key BLOB,
     created_at TEXT NOT NULL, updated_at TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS readers_lock ON readers(lock_id);
 
@@ -114,7 +115,14 @@ CREATE INDEX IF NOT EXISTS card_assignments_card ON card_assignments(card_id);
 CREATE TABLE IF NOT EXISTS logins (
     id INTEGER PRIMARY KEY, name TEXT NOT NULL, secret_hash TEXT NOT NULL UNIQUE,
     role_id TEXT NOT NULL, user_id INTEGER REFERENCES users(id) ON DELETE CASCADE,
-    created_at TEXT NOT NULL, last_used_at TEXT);
+    created_at TEXT NOT NULL, updated_at TEXT, last_used_at TEXT);
+
+CREATE TABLE IF NOT EXISTS group_links (
+    id INTEGER PRIMARY KEY, group_id INTEGER NOT NULL REFERENCES groups(id) ON DELETE CASCADE,
+    name TEXT NOT NULL, email TEXT, phone TEXT, link_enabled INTEGER NOT NULL DEFAULT 1,
+    quick_response_code_type TEXT, valid_from TEXT, valid_until TEXT,
+    secret_hash TEXT NOT NULL UNIQUE, created_by_type TEXT, created_by_id INTEGER,
+    issued_by_id INTEGER, last_used_at TEXT, created_at TEXT NOT NULL, updated_at TEXT NOT NULL);
 
 CREATE TABLE IF NOT EXISTS events (
     id INTEGER PRIMARY KEY, uuid TEXT NOT NULL UNIQUE, type TEXT NOT NULL, action TEXT NOT NULL,
@@ -135,3 +143,11 @@ CREATE TABLE IF NOT EXISTS event_sets (
     id INTEGER PRIMARY KEY, created_at TEXT NOT NULL, status TEXT NOT NULL,
     filters TEXT NOT NULL, place_id INTEGER);
 """
+
+# Columns added after a table first shipped: (table, column, declaration). Opening an older
+# database adds the missing ones, so a site keeps its data across upgrades.
+ADDED_COLUMNS: tuple[tuple[str, str, str], ...] = (
+    ("locks", "geofence_restriction_radius", "REAL NOT NULL DEFAULT 300"),
+    ("readers", "proximity_key", "BLOB"),
+    ("logins", "updated_at", "TEXT"),
+)

@@ -18,7 +18,9 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from app.controller.adoption import Adoption
 from app.controller.audit import AuditTrail
 from app.controller.clock import Clock, system_clock
+from app.controller.decisions import Decisions
 from app.controller.doors import DoorActions
+from app.controller.event_log import EventLog
 from app.controller.event_sets import EventSets
 from app.controller.hub import ControllerHub
 from app.controller.logins import create_login, write_secret_file
@@ -79,9 +81,9 @@ class Controller:
         self.doors = DoorActions(self.store, self.registry)
         self.adoption = Adoption(self.store, self.site, self.registry, self.audit)
         self.event_sets = EventSets(self.store, config.clock)
-        self.hub = ControllerHub(
-            self.store, self.site_state, self.audit, self.registry, self.doors, config.clock
-        )
+        self.event_log = EventLog(self.store)
+        self.decisions = Decisions(self.site_state, self.doors, self.audit, config.clock)
+        self.hub = ControllerHub(self.store, self.audit, self.registry, self.decisions)
         self._link: LinkServer | None = None
         self._runner: web.AppRunner | None = None
         self.api_port: int | None = None

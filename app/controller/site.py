@@ -20,15 +20,18 @@ from app.controller.presenters import Presenter
 from app.controller.resources import (
     CARD_ASSIGNMENTS,
     CARDS,
+    GROUP_LINKS,
     GROUP_LOCKS,
     GROUPS,
     LOCKS,
+    LOGINS,
     PLACES,
     RELAY_CONNECTIONS,
     ROLE_ASSIGNMENTS,
     USERS,
     ResourceSpec,
 )
+from app.controller.secrets import new_secret, secret_digest
 from app.controller.store import ConstraintError, Row, Store
 
 # Events written when these resources are created, as the public API names them.
@@ -41,6 +44,7 @@ CREATE_EVENTS = {
     CARD_ASSIGNMENTS.name: ("card.assign", "Card"),
     ROLE_ASSIGNMENTS.name: ("role_assignment.create", "RoleAssignment"),
     GROUP_LOCKS.name: ("group_lock.create", "GroupLock"),
+    GROUP_LINKS.name: ("group_link.create", "GroupLink"),
 }
 SCOPE_TABLES = {"Organization": "organizations", "Place": "places", "Group": "groups"}
 CARD_NUMBERED = {"third_party_lf_hid_" + n.lower(): n for n in FORMATS}
@@ -123,7 +127,7 @@ class SiteService:
         """
         values = parse_fields(spec.fields, body, creating=True)
         self._check_references(spec, values)
-        values = self._prepare(spec, values, actor)
+        values, revealed = self._prepare(spec, values, actor)
         with self.store.transaction():
             try:
                 row_id = self.store.insert(spec.table, values)
@@ -131,7 +135,8 @@ class SiteService:
                 raise self._duplicate(spec, exc) from exc
             created = self.get(spec, row_id)
             self._created_event(spec, created, actor)
-        return created
+        # Shown once, in the answer to the create, and never stored in the clear.
+        return {**created, **revealed}
 
     def update(self, spec: ResourceSpec, row_id: int, body: Any, actor: Actor = SYSTEM) -> None:
         """Validate and apply a partial update.
@@ -175,7 +180,10 @@ class SiteService:
         if errors:
             raise ValidationFailed(errors)
 
-    def _prepare(self, spec: ResourceSpec, values: dict[str, Any], actor: Actor) -> dict[str, Any]:
+    def _prepare(
+        self, spec: ResourceSpec, values: dict[str, Any], actor: Actor
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        revealed: dict[str, Any] = {}
         if spec in (PLACES, USERS, GROUPS):
             values["organization_id"] = self.organization_id
         if spec is PLACES:
@@ -198,7 +206,23 @@ class SiteService:
             if relay is not None and relay["kind"] != "door":
                 raise invalid("relay_id", "is the AUX relay, which cannot drive a door")
             values.setdefault("duration", 5.0)
-        return values
+        elif spec is LOGINS:
+            secret = new_secret()
+            values["secret_hash"] = secret_digest(secret)
+            revealed = {"secret": secret}
+        elif spec is GROUP_LINKS:
+            start, end = values.get("valid_from"), values.get("valid_until")
+            if start and end and end <= start:
+                raise invalid("valid_until", "must be after valid_from")
+            secret = new_secret()
+            values["secret_hash"] = secret_digest(secret)
+            values["created_by_type"], values["created_by_id"] = actor.kind, actor.id
+            revealed = {
+                "secret": secret,
+                "quick_response_code_token": None,
+                "quick_response_code_image": None,
+            }
+        return values, revealed
 
     def _check_role_assignment(self, values: Mapping[str, Any]) -> None:
         role = ROLES[values["role_id"]]

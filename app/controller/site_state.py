@@ -5,9 +5,28 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from app.access.roles import Scope
-from app.access.site import Card, CardAssignment, Lock, Place, Reader, RoleAssignment, User
+from app.access.site import (
+    Card,
+    CardAssignment,
+    Group,
+    Lock,
+    Place,
+    Reader,
+    Restrictions,
+    RoleAssignment,
+    User,
+)
 from app.controller.clock import parse_iso
 from app.controller.store import Row, Store
+
+
+def _restrictions(row: Row, radius: float = 300.0) -> Restrictions:
+    return Restrictions(
+        time=bool(row["time_restriction_enabled"]),
+        geofence=bool(row["geofence_restriction_enabled"]),
+        reader=bool(row["reader_restriction_enabled"]),
+        geofence_radius_m=float(radius),
+    )
 
 
 def _card(row: Row) -> Card:
@@ -42,6 +61,9 @@ class SqlSiteState:
             row["place_id"],
             bool(row["locked_down"]),
             bool(row["has_relay"]),
+            row["latitude"],
+            row["longitude"],
+            _restrictions(row, row["geofence_restriction_radius"]),
         )
 
     def place(self, place_id: int) -> Place | None:
@@ -49,7 +71,14 @@ class SqlSiteState:
         row = self._store.get("places", place_id)
         if row is None:
             return None
-        return Place(row["id"], row["name"], row["time_zone"], bool(row["locked_down"]))
+        return Place(
+            row["id"],
+            row["name"],
+            row["time_zone"],
+            bool(row["locked_down"]),
+            row["latitude"],
+            row["longitude"],
+        )
 
     def cards_by_number(
         self, card_type: str, facility_code: int | None, card_number: int
@@ -107,3 +136,16 @@ class SqlSiteState:
         """Groups linked to a lock."""
         rows = self._store.rows("SELECT group_id FROM group_locks WHERE lock_id = ?", (lock_id,))
         return frozenset(r["group_id"] for r in rows)
+
+    def group(self, group_id: int) -> Group | None:
+        """The group with this id, with its restrictions."""
+        row = self._store.get("groups", group_id)
+        return None if row is None else Group(row["id"], row["name"], _restrictions(row))
+
+    def proximity_keys(self, lock_id: int) -> Sequence[bytes]:
+        """Proximity secrets of the readers at a door."""
+        rows = self._store.rows(
+            "SELECT proximity_key FROM readers WHERE lock_id = ? AND proximity_key IS NOT NULL",
+            (lock_id,),
+        )
+        return [bytes(r["proximity_key"]) for r in rows]

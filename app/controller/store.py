@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from app.controller.clock import Clock, iso, system_clock
-from app.controller.schema import SCHEMA, SCHEMA_VERSION
+from app.controller.schema import ADDED_COLUMNS, SCHEMA, SCHEMA_VERSION
 
 Row = dict[str, Any]
 
@@ -41,12 +41,19 @@ class Store:
         self._db.execute("PRAGMA foreign_keys=ON")
         self._db.execute("PRAGMA busy_timeout=5000")
         self._db.executescript(SCHEMA)
+        self._add_missing_columns()
         self._db.execute(
             "INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', ?)",
             (str(SCHEMA_VERSION),),
         )
         self._depth = 0
         self._closed = False
+
+    def _add_missing_columns(self) -> None:
+        for table, column, declaration in ADDED_COLUMNS:
+            present = {r[1] for r in self._db.execute(f"PRAGMA table_info({table})")}
+            if column not in present:
+                self._db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {declaration}")
 
     def close(self) -> None:
         """Close the database; idempotent."""

@@ -90,7 +90,7 @@ class EventsArea(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel("Live events from every door and device on this site."))
         layout.addWidget(self.table, 1)
-        recent = bridge.controller.event_sets.recent(100)
+        recent = bridge.controller.event_log.recent(100)
         for event in reversed(recent):
             self.add(event)
         bridge.event_recorded.connect(self.add)

@@ -19,6 +19,7 @@ from hardware.link.messages import (
     InputChanged,
     InputState,
     Pulse,
+    Reboot,
 )
 from hardware.link.runner import Backoff, ServerAddress
 from hardware.link.twin import DeviceTwin
@@ -134,6 +135,9 @@ class SimDoorController(DeviceTwin):
             relay = self.relay(msg.channel)
             relay.cancel_release()
             relay.energized = msg.on
+        elif isinstance(msg, Reboot):
+            await self.reboot()
+            return
         elif isinstance(msg, Accepted):
             log.info("%s: %s", self.serial, msg.state.value)
         else:

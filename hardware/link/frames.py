@@ -36,6 +36,7 @@ from hardware.link.messages import (
     Message,
     Present,
     Pulse,
+    Reboot,
     Rejected,
     SetLed,
     Tamper,
@@ -59,6 +60,7 @@ TYPE_CODES: dict[type, int] = {
     Identify: 0x22,
     Pulse: 0x23,
     Energize: 0x24,
+    Reboot: 0x25,
 }
 
 
@@ -196,6 +198,7 @@ _DECODERS: dict[int, tuple[str, _Decoder]] = {
     0x22: ("Identify", lambda r: Identify(seconds=r.number("seconds"))),
     0x23: ("Pulse", lambda r: Pulse(channel=r.integer("channel"), seconds=r.number("seconds"))),
     0x24: ("Energize", lambda r: Energize(channel=r.integer("channel"), on=r.boolean("on"))),
+    0x25: ("Reboot", lambda r: Reboot()),
 }
 
 

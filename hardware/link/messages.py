@@ -235,6 +235,11 @@ class LedChanged:
 
 
 @dataclass(frozen=True)
+class Reboot:
+    """The controller asks the device to restart; it reconnects by itself."""
+
+
+@dataclass(frozen=True)
 class Accepted:
     """The controller admitted the device (sent again whenever its standing changes)."""
 
@@ -320,7 +325,7 @@ class Energize:
 
 DeviceMessage = Auth | Present | Tamper | InputChanged | Heartbeat | Ack | LedChanged
 ControllerMessage = (
-    Accepted | Rejected | Decision | SetLed | Identify | Pulse | Energize | Heartbeat
+    Accepted | Rejected | Decision | SetLed | Identify | Pulse | Energize | Heartbeat | Reboot
 )
 Message = Hello | Welcome | DeviceMessage | ControllerMessage
 
@@ -342,4 +347,5 @@ CONTROLLER_MESSAGES: tuple[type, ...] = (
     Pulse,
     Energize,
     Heartbeat,
+    Reboot,
 )

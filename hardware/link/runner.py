@@ -144,6 +144,11 @@ class DeviceRunner:
             raise LinkClosedError(f"{self.identity.serial} is not connected")
         await link.send(msg)
 
+    async def drop(self) -> None:
+        """Close the current link, as a restart would; the loop reconnects after its backoff."""
+        if self._link is not None:
+            await self._link.async_close()
+
     async def wait_for(self, predicate: Callable[[], bool], timeout: float) -> None:
         """Wait until ``predicate()`` holds after some link event, or time out.
 

@@ -34,6 +34,7 @@ class DeviceTwin:
             on_disconnect: Called each time an established link ends.
         """
         self.identity = identity
+        self.rebooted = 0
         self.runner = DeviceRunner(
             identity,
             identity_path,
@@ -47,6 +48,11 @@ class DeviceTwin:
     async def _on_message(self, msg: ControllerMessage) -> None:
         """Handle one controller message (subclasses implement)."""
         raise NotImplementedError
+
+    async def reboot(self) -> None:
+        """Restart: drop the link; the connect loop brings it back."""
+        self.rebooted += 1
+        await self.runner.drop()
 
     @property
     def serial(self) -> str:

@@ -24,6 +24,7 @@ from hardware.link.messages import (
     LedChanged,
     LedState,
     Present,
+    Reboot,
     SetLed,
     Tamper,
 )
@@ -165,6 +166,9 @@ class SimReader(DeviceTwin):
             self._show(msg.state, msg.seconds)
         elif isinstance(msg, Identify):
             self._show(LedState.BLINKING_WHITE, msg.seconds)
+        elif isinstance(msg, Reboot):
+            await self.reboot()
+            return
         elif isinstance(msg, Accepted):
             log.info("%s: %s, assigned=%s", self.serial, msg.state.value, msg.assigned)
         else:

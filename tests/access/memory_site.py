@@ -5,7 +5,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from app.access.site import Card, CardAssignment, Lock, Place, Reader, RoleAssignment, User
+from app.access.site import (
+    Card,
+    CardAssignment,
+    Group,
+    Lock,
+    Place,
+    Reader,
+    RoleAssignment,
+    User,
+)
 
 
 @dataclass
@@ -18,6 +27,8 @@ class MemorySite:
     users: dict[int, User] = field(default_factory=dict)
     roles: list[RoleAssignment] = field(default_factory=list)
     group_locks: set[tuple[int, int]] = field(default_factory=set)
+    groups: dict[int, Group] = field(default_factory=dict)
+    reader_keys: dict[int, list[bytes]] = field(default_factory=dict)
 
     def reader(self, reader_id: int) -> Reader | None:
         return self.readers.get(reader_id)
@@ -53,3 +64,9 @@ class MemorySite:
 
     def groups_of_lock(self, lock_id: int) -> frozenset[int]:
         return frozenset(g for g, lk in self.group_locks if lk == lock_id)
+
+    def group(self, group_id: int) -> Group | None:
+        return self.groups.get(group_id, Group(group_id, f"Group {group_id}"))
+
+    def proximity_keys(self, lock_id: int) -> Sequence[bytes]:
+        return self.reader_keys.get(lock_id, [])

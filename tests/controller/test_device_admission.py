@@ -56,7 +56,7 @@ async def test_new_device_waits_as_pending_and_cannot_decide(controller: Control
 async def test_wrong_enrolment_token_is_refused_and_recorded(controller: Controller) -> None:
     with pytest.raises(LinkRejectedError, match="enrolment"):
         await connect(controller, reader_identity(), enrolment_token="0123456789ab")
-    events = controller.event_sets.recent(5)
+    events = controller.event_log.recent(5)
     assert events[0]["type"] == "device.rejected" and not events[0]["success"]
 
 

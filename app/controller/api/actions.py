@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from typing import Any
 
 from aiohttp import web
 
-from app.access.roles import ROLES
+from app.access.codes import DenialCode
+from app.access.decide import UnlockRequest
+from app.access.restrictions import Method, UnlockContext
+from app.access.roles import ROLES, Permission
 from app.controller.api.auth import require_write
 from app.controller.api.context import actor_of, ctx, login
 from app.controller.api.crud import Handler
 from app.controller.api.http import no_content, page_response, path_id, read_json
 from app.controller.audit import Event
-from app.controller.errors import Forbidden, Unavailable
+from app.controller.errors import Forbidden, Unavailable, invalid
 from app.controller.paging import Page, window
 from app.controller.resources import CARD_ASSIGNMENTS, LOCKS, PLACES, ResourceSpec
 
@@ -35,10 +38,8 @@ async def roles(request: web.Request) -> web.StreamResponse:
             "custom": False,
             "custom_role_id": None,
             "permissions": {
-                "locks_unlock": True,
-                "manage_site": r.manage_site,
-                "manage_people": r.manage_people,
-                "manage_doors": r.manage_doors,
+                "locks_unlock": r.allows(Permission.UNLOCK_GRANTED) or r.unlock_all_doors,
+                **{p.value: r.allows(p) for p in Permission},
             },
         }
         for r in ROLES.values()
@@ -46,50 +47,67 @@ async def roles(request: web.Request) -> web.StreamResponse:
     return page_response(Page(items[offset : offset + limit], offset, len(items)))
 
 
+def parse_unlock_body(body: Any) -> UnlockContext:
+    """The unlock body's context: the phone's location and the reader's proximity proof.
+
+    Raises:
+        ValidationFailed: a malformed location or lock object.
+    """
+    if not isinstance(body, dict):
+        raise invalid("body", "must be a JSON object")
+    context, lock = body.get("context"), body.get("lock")
+    latitude = longitude = None
+    if context is not None:
+        if not isinstance(context, dict):
+            raise invalid("context", "must be an object")
+        location = context.get("location")
+        if location is not None:
+            if not isinstance(location, dict) or not all(
+                isinstance(location.get(k), int | float) and not isinstance(location.get(k), bool)
+                for k in ("latitude", "longitude")
+            ):
+                raise invalid("location", "needs numeric latitude and longitude")
+            latitude, longitude = float(location["latitude"]), float(location["longitude"])
+            if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+                raise invalid("location", "is not on Earth")
+    proof = None
+    if lock is not None:
+        if not isinstance(lock, dict) or "proximity_proof" not in lock:
+            raise invalid("lock", "needs proximity_proof")
+        proof = lock["proximity_proof"]
+        if proof is not None and not isinstance(proof, str):
+            raise invalid("proximity_proof", "must be a string")
+    return UnlockContext(latitude, longitude, proof)
+
+
 async def unlock(request: web.Request) -> web.StreamResponse:
-    """POST /locks/{id}/unlock: open a door from the app (administrators and managers)."""
+    """POST /locks/{id}/unlock: open a door from the app or through an access link."""
     c = ctx(request)
     lock_id = path_id(request)
-    lock = c.site.get(LOCKS, lock_id)
-    await read_json(request, optional=True)
+    c.site.row(LOCKS, lock_id)
+    context = parse_unlock_body(await read_json(request, optional=True))
     who = login(request)
-    actor = actor_of(request)
-    base = Event(
-        type="lock.unlock",
-        actor_type=actor.kind,
-        actor_id=actor.id,
-        actor_name=actor.name,
-        authenticated_by_type="Login",
-        authenticated_by_id=who.id,
-        object_type="Lock",
-        object_id=lock_id,
-        object_name=lock["name"],
-        place_id=lock["place_id"],
-        via="app",
-    )
-    if not who.role.unlock_all_doors:
-        c.audit.record(_failed(base, "afc496", "Access denied"))
-        raise Forbidden("This login may not unlock doors", "afc496")
-    if not c.doors.connections(lock_id):
-        c.audit.record(_failed(base, "ff420a", "The door has no controller"))
-        raise Unavailable("The door has no controller relay connected", "ff420a")
-    if not await c.doors.pulse_lock(lock_id):
-        c.audit.record(_failed(base, "ff420a", "The door controller is offline"))
-        raise Unavailable("The door controller is offline", "ff420a")
-    c.audit.record(base)
-    return web.json_response({"message": "Unlocked!"})
-
-
-def _failed(event: Event, code: str, message: str) -> Event:
-    return replace(
-        event, success=False, code=code, error_code=code, error_message=message, message=message
-    )
+    if not (who.role.allows(Permission.UNLOCK_GRANTED) or who.role.unlock_all_doors):
+        raise Forbidden(f"The {who.role.name} role may not unlock doors", "afc403")
+    if who.link is not None:
+        unlock_request = UnlockRequest(Method.LINK, link=who.link)
+    else:
+        unlock_request = UnlockRequest(
+            Method.APP, user_id=who.user_id, login_role_id=who.role.id, context=context
+        )
+    decision = await c.decisions.unlock(unlock_request, lock_id)
+    if decision.granted:
+        return web.json_response({"message": "Unlocked!"})
+    code = decision.code.value if decision.code else "afc496"
+    if decision.code is DenialCode.DOOR_HAS_NO_CONTROLLER:
+        raise Unavailable(decision.message, code)
+    raise Forbidden(decision.message, code)
 
 
 def _lockdown(spec: ResourceSpec, on: bool) -> Handler:
     async def handler(request: web.Request) -> web.StreamResponse:
         c = ctx(request)
-        require_write(login(request), spec.name)
+        require_write(login(request), spec)
         row_id = path_id(request)
         row = c.site.row(spec, row_id)
         c.store.update(
@@ -121,7 +139,7 @@ def _lockdown(spec: ResourceSpec, on: bool) -> Handler:
 def _activation(activate: bool) -> Handler:
     async def handler(request: web.Request) -> web.StreamResponse:
         c = ctx(request)
-        require_write(login(request), CARD_ASSIGNMENTS.name)
+        require_write(login(request), CARD_ASSIGNMENTS)
         row_id = path_id(request)
         row = c.site.row(CARD_ASSIGNMENTS, row_id)
         status = "activated" if activate else "deactivated"

@@ -21,9 +21,11 @@ from app.controller.resources import (
     CONTROLLER_INPUTS,
     CONTROLLER_RELAYS,
     CONTROLLERS,
+    GROUP_LINKS,
     GROUP_LOCKS,
     GROUPS,
     LOCKS,
+    LOGINS,
     PLACES,
     READERS,
     RELAY_CONNECTIONS,
@@ -97,4 +99,6 @@ def build_app(controller: Controller) -> web.Application:
     add_crud(router, CONTROLLER_RELAYS, "lg")
     add_crud(router, CONTROLLER_INPUTS, "lgu")
     add_crud(router, RELAY_CONNECTIONS, "lgcud")
+    add_crud(router, GROUP_LINKS, "lcd")
+    add_crud(router, LOGINS, "lgcd")
     return app

@@ -6,7 +6,7 @@ from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
-from app.controller.api.auth import require_write
+from app.controller.api.auth import require, require_write
 from app.controller.api.context import ApiContext, actor_of, ctx, login
 from app.controller.api.http import no_content, page_response, path_id, read_root
 from app.controller.resources import ResourceSpec
@@ -33,28 +33,30 @@ def add_crud(
     base = f"/{spec.name}"
 
     async def list_(request: web.Request) -> web.StreamResponse:
+        require(login(request), spec.read)
         if before_list is not None:
             before_list(request)
         return page_response(ctx(request).site.list(spec, request.query))
 
     async def get(request: web.Request) -> web.StreamResponse:
+        require(login(request), spec.read)
         return web.json_response(ctx(request).site.get(spec, path_id(request)))
 
     async def create(request: web.Request) -> web.StreamResponse:
-        require_write(login(request), spec.name)
         body = await read_root(request, spec.root)
+        require_write(login(request), spec, body)
         c: ApiContext = ctx(request)
         return web.json_response(c.site.create(spec, body, actor_of(request)))
 
     async def update(request: web.Request) -> web.StreamResponse:
-        require_write(login(request), spec.name)
+        require_write(login(request), spec)
         row_id = path_id(request)
         body = await read_root(request, spec.root)
         ctx(request).site.update(spec, row_id, body, actor_of(request))
         return no_content()
 
     async def delete(request: web.Request) -> web.StreamResponse:
-        require_write(login(request), spec.name)
+        require_write(login(request), spec)
         ctx(request).site.delete(spec, path_id(request), actor_of(request))
         return no_content()
 

@@ -16,7 +16,7 @@ def _token(request: web.Request) -> str:
 
 async def assign_reader(request: web.Request) -> web.StreamResponse:
     """POST /readers/{token}/assign: adopt a reader into a place."""
-    require_write(login(request), READERS.name)
+    require_write(login(request), READERS)
     body = await read_root(request, READERS.root)
     await ctx(request).adoption.assign_reader(_token(request), body, actor_of(request))
     return no_content()
@@ -24,7 +24,7 @@ async def assign_reader(request: web.Request) -> web.StreamResponse:
 
 async def update_reader(request: web.Request) -> web.StreamResponse:
     """PATCH /readers/{id}: rename, bind to a lock, and tell the reader."""
-    require_write(login(request), READERS.name)
+    require_write(login(request), READERS)
     c = ctx(request)
     reader_id = path_id(request)
     body = await read_root(request, READERS.root)
@@ -35,22 +35,39 @@ async def update_reader(request: web.Request) -> web.StreamResponse:
 
 async def deassign_reader(request: web.Request) -> web.StreamResponse:
     """POST /readers/{id}/deassign: release a reader; it waits as pending again."""
-    require_write(login(request), READERS.name)
+    require_write(login(request), READERS)
     await ctx(request).adoption.release(READERS, path_id(request))
     return no_content()
 
 
 async def identify_reader(request: web.Request) -> web.StreamResponse:
     """POST /readers/{id}/identify: blink the reader's LED."""
+    require_write(login(request), READERS)
     c = ctx(request)
     row = c.site.row(READERS, path_id(request))
     await c.adoption.identify(row["serial"])
     return no_content()
 
 
+async def reset_tamper(request: web.Request) -> web.StreamResponse:
+    """POST /readers/{id}/reset_tamper: acknowledge a tamper alarm once the reader is back."""
+    require_write(login(request), READERS)
+    await ctx(request).adoption.reset_tamper(path_id(request), actor_of(request))
+    return no_content()
+
+
+async def reboot_reader(request: web.Request) -> web.StreamResponse:
+    """POST /readers/{id}/reboot: restart the reader (it reconnects by itself)."""
+    require_write(login(request), READERS)
+    c = ctx(request)
+    row = c.site.row(READERS, path_id(request))
+    await c.adoption.reboot(row["serial"])
+    return no_content()
+
+
 async def assign_controller(request: web.Request) -> web.StreamResponse:
     """POST /controllers/{token}/assign: adopt a door controller into a place."""
-    require_write(login(request), CONTROLLERS.name)
+    require_write(login(request), CONTROLLERS)
     body = await read_root(request, CONTROLLERS.root)
     await ctx(request).adoption.assign_controller(_token(request), body, actor_of(request))
     return no_content()
@@ -58,7 +75,7 @@ async def assign_controller(request: web.Request) -> web.StreamResponse:
 
 async def update_controller(request: web.Request) -> web.StreamResponse:
     """PATCH /controllers/{id}: rename."""
-    require_write(login(request), CONTROLLERS.name)
+    require_write(login(request), CONTROLLERS)
     row_id = path_id(request)
     body = await read_root(request, CONTROLLERS.root)
     ctx(request).site.update(CONTROLLERS, row_id, body, actor_of(request))
@@ -71,5 +88,7 @@ def add_routes(router: web.UrlDispatcher) -> None:
     router.add_patch("/readers/{id}", update_reader)
     router.add_post("/readers/{id}/deassign", deassign_reader)
     router.add_post("/readers/{id}/identify", identify_reader)
+    router.add_post("/readers/{id}/reset_tamper", reset_tamper)
+    router.add_post("/readers/{id}/reboot", reboot_reader)
     router.add_post("/controllers/{token}/assign", assign_controller)
     router.add_patch("/controllers/{id}", update_controller)
