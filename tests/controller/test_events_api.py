@@ -54,13 +54,11 @@ async def test_events_filters_and_csv(api: Api, controller: Controller, wired: W
 async def test_tamper_is_recorded_and_reset(api: Api, controller: Controller, wired: Wired) -> None:
     reader = wired.sim.readers[0]
     await reader.tamper(True)
-    await until(
-        lambda: (
-            controller.site_state.reader(wired.reader_id) is not None
-            and controller.store.get("readers", wired.reader_id)["tampered"]
-        ),
-        what="tamper",
-    )
+    def tampered() -> bool:
+        row = controller.store.get("readers", wired.reader_id)
+        return bool(row and row["tampered"])
+
+    await until(tampered, what="tamper recorded")
     status, got, _ = await api.call("GET", f"/readers/{wired.reader_id}")
     assert got["tampered"] is True
     status, _, _ = await api.call("POST", f"/readers/{wired.reader_id}/reset_tamper")
