@@ -73,7 +73,7 @@ async def test_every_decision_a_reader_received_survives_kill_9(tmp_path: Path) 
                 1,
                 ServerAddress("127.0.0.1", port, None),
                 heartbeat_interval=None,
-                backoff=Backoff(0.05, 1.5, 0.5),
+                backoff=Backoff(initial=0.05, maximum=0.5),
             )
             await sim.start()
             card_ids = await seed(api, sim)
