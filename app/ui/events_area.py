@@ -2,20 +2,28 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
+from PySide6.QtCore import QDate, QDateTime, QTime
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
+    QPushButton,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
+from app.controller.resources import LOCKS
 from app.ui.bridge import ControllerBridge
+from app.ui.dialogs import Dialogs, DialogService
+from app.ui.widgets import Feedback, fill_combo, named
 
 HEADERS = ["Time", "Event", "Who", "Where", "Result", "Reason"]
 MAX_ROWS = 500
@@ -74,11 +82,81 @@ def describe(event: dict[str, Any]) -> list[str]:
     return [when, name, str(who), str(where), result, reason]
 
 
-class EventsArea(QWidget):
-    """A table that grows as the audit trail does."""
+KINDS: list[tuple[str, str | None]] = [
+    ("All events", None),
+    ("Unlocks", "lock.unlock"),
+    (
+        "Door activity",
+        "lock.opened,lock.closed,lock.held_open,lock.forced_open,"
+        "lock.scheduled_unlock_started,lock.scheduled_unlock_ended,lock.lock_down,"
+        "lock.cancel_lockdown",
+    ),
+    (
+        "Devices",
+        "reader.assign,controller.assign,reader.tamper,reader.reset_tamper,"
+        "controller.tamper,device.rejected,controller_input.opened,controller_input.closed",
+    ),
+    (
+        "People and cards",
+        "user.create,card.create,card.assign,card.activate,card.deactivate,"
+        "role_assignment.create,group_link.create",
+    ),
+    (
+        "Alarms",
+        "lock.forced_open,lock.held_open,reader.tamper,controller.tamper,zone.policy_violate",
+    ),
+]
+RESULTS: list[tuple[str, str | None]] = [
+    ("Any result", None),
+    ("Granted / OK", "true"),
+    ("Denied / problem", "false"),
+]
+PAGE = 200
 
-    def __init__(self, bridge: ControllerBridge, parent: QWidget | None = None) -> None:
+
+class EventsArea(QWidget):
+    """Filters on top, a table that grows as the audit trail does, and CSV export."""
+
+    def __init__(
+        self,
+        bridge: ControllerBridge,
+        dialogs: DialogService | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
+        self.bridge = bridge
+        self.controller = bridge.controller
+        self.dialogs = dialogs or Dialogs()
+        self.kind = named(QComboBox(), "eventKind")
+        for text, value in KINDS:
+            self.kind.addItem(text, value)
+        self.door = named(QComboBox(), "eventDoor")
+        self.result = named(QComboBox(), "eventResult")
+        for text, value in RESULTS:
+            self.result.addItem(text, value)
+        self.since = named(QDateEdit(), "eventSince")
+        self.since.setCalendarPopup(True)
+        self.since.setDisplayFormat("yyyy-MM-dd")
+        self.since.setSpecialValueText("Any day")
+        self.since.setMinimumDate(QDate(2000, 1, 1))
+        self.since.setDate(self.since.minimumDate())
+        export = named(QPushButton("Export CSV…"), "exportEvents")
+        export.clicked.connect(self.export_csv)
+        self.count = named(QLabel(), "eventCount")
+        self.feedback = Feedback()
+        filters = QHBoxLayout()
+        for label, widget in (
+            ("Show", self.kind),
+            ("Door", self.door),
+            ("Result", self.result),
+            ("Since", self.since),
+        ):
+            filters.addWidget(QLabel(label))
+            filters.addWidget(widget)
+        filters.addStretch(1)
+        filters.addWidget(self.count)
+        filters.addWidget(export)
+
         self.table = QTableWidget(0, len(HEADERS))
         self.table.setObjectName("eventsTable")
         self.table.setHorizontalHeaderLabels(HEADERS)
@@ -88,12 +166,80 @@ class EventsArea(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(True)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("Live events from every door and device on this site."))
+        layout.addLayout(filters)
         layout.addWidget(self.table, 1)
-        recent = bridge.controller.event_log.recent(100)
-        for event in reversed(recent):
+        layout.addWidget(self.feedback)
+        self.refresh_doors()
+        for combo in (self.kind, self.door, self.result):
+            combo.currentIndexChanged.connect(self.reload)
+        self.since.dateChanged.connect(self.reload)
+        self._total = 0
+        bridge.site_changed.connect(self.refresh_doors)
+        bridge.event_recorded.connect(self._live)
+        self.reload()
+
+    def filters(self) -> dict[str, str]:
+        """The chosen filters as ``GET /events`` query parameters."""
+        params: dict[str, str] = {}
+        if self.kind.currentData():
+            params["type"] = self.kind.currentData()
+        if self.door.currentData() is not None:
+            params["lock_id"] = str(self.door.currentData())
+        if self.result.currentData():
+            params["success"] = self.result.currentData()
+        if self.since.date() > self.since.minimumDate():
+            start = QDateTime(self.since.date(), QTime(0, 0)).toSecsSinceEpoch()
+            params["since"] = datetime.fromtimestamp(start, UTC).isoformat()
+        return params
+
+    def refresh_doors(self) -> None:
+        """Reload the door picker."""
+        locks = self.controller.site.list(LOCKS, {"limit": "250"}).items
+        fill_combo(self.door, [("All doors", None)] + [(lk["name"], lk["id"]) for lk in locks])
+
+    def reload(self) -> None:
+        """Show the newest events that match the filters."""
+        page = self.controller.event_log.page(self.filters(), PAGE, 0)
+        self.table.setRowCount(0)
+        for event in reversed(page.items):
             self.add(event)
-        bridge.event_recorded.connect(self.add)
+        self._total = page.total
+        self._show_count()
+
+    def _live(self, event: dict[str, Any]) -> None:
+        if self._matches(event):
+            self.add(event)
+            self._total += 1
+            self._show_count()
+
+    def _show_count(self) -> None:
+        self.count.setText(f"{self._total} event{'s' if self._total != 1 else ''}")
+
+    def _matches(self, event: dict[str, Any]) -> bool:
+        params = self.filters()
+        if "type" in params and event["type"] not in params["type"].split(","):
+            return False
+        if "lock_id" in params and not (
+            event.get("object_type") == "Lock" and str(event.get("object_id")) == params["lock_id"]
+        ):
+            return False
+        return "success" not in params or event["success"] == (params["success"] == "true")
+
+    def export_csv(self) -> None:
+        """Save the matching events as a CSV file the person chooses."""
+        path = self.dialogs.save_file(
+            self, "Export events", "lintel-events.csv", "CSV files (*.csv)"
+        )
+        if path is None:
+            return
+        try:
+            path.write_text(self.controller.event_log.csv(self.filters()), encoding="utf-8")
+        except OSError as exc:
+            self.feedback.error(
+                f"Could not save {path.name}: {exc.strerror}. Choose another folder and try again."
+            )
+            return
+        self.feedback.success(f"Saved the {self.count.text()} shown to {path}.")
 
     def add(self, event: dict[str, Any]) -> None:
         """Put a new event at the top."""

@@ -18,6 +18,7 @@ from qasync import asyncSlot
 
 from app.controller.service import Controller
 from app.ui.bridge import ControllerBridge
+from app.ui.dialogs import DialogService
 from app.ui.events_area import EventsArea
 from app.ui.installer import InstallerArea
 from app.ui.site_area import SiteArea
@@ -31,7 +32,12 @@ NOT_SCANNING = "Not scanning"
 class MainWindow(QMainWindow):
     """One window; the areas are tabs so an installer and a front desk find their place."""
 
-    def __init__(self, controller: Controller, interface: str | None = None) -> None:
+    def __init__(
+        self,
+        controller: Controller,
+        interface: str | None = None,
+        dialogs: DialogService | None = None,
+    ) -> None:
         super().__init__()
         self.setWindowTitle("Lintel")
         self.resize(1200, 760)
@@ -67,7 +73,7 @@ class MainWindow(QMainWindow):
         self.tabs.setObjectName("areas")
         self.installer = InstallerArea(self.bridge)
         self.site = SiteArea(self.bridge)
-        self.events = EventsArea(self.bridge)
+        self.events = EventsArea(self.bridge, dialogs)
         self.tabs.addTab(self.installer, "Installer")
         self.tabs.addTab(self.site, "Site")
         self.tabs.addTab(self.events, "Events")
