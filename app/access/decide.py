@@ -13,7 +13,7 @@ from datetime import datetime
 
 from app.access.codes import DENIAL_MESSAGES, DenialCode
 from app.access.credentials import CredentialError, Presentation, card_keys
-from app.access.restrictions import Method, UnlockContext, check_location
+from app.access.restrictions import Method, UnlockContext, check_location, check_time
 from app.access.roles import ROLES, Scope
 from app.access.site import Card, Lock, Place, RoleAssignment, SiteState, User
 
@@ -232,11 +232,12 @@ def _authorize(
     current = [ra for ra in relevant if _in_window(ra, now)]
     refusal: DenialCode | None = None
     for ra in current:
-        problem = check_location(
+        group = site.group(ra.scope_id)
+        problem = check_time(lock, place, group, site, now) or check_location(
             attempt.method,
             lock,
             place,
-            site.group(ra.scope_id),
+            group,
             attempt.context,
             site.proximity_keys(lock.id) if attempt.method is Method.APP else (),
             now,

@@ -17,7 +17,8 @@ from datetime import datetime
 from enum import StrEnum
 
 from app.access.codes import DenialCode
-from app.access.site import Group, Lock, Place
+from app.access.schedules import Consequence, effective_active
+from app.access.site import Group, Lock, Place, SiteState
 
 EARTH_RADIUS_M = 6_371_000.0
 PROOF_STEP_SECONDS = 60
@@ -62,6 +63,23 @@ def proof_valid(keys: Sequence[bytes], lock_id: int, proof: str, now: datetime) 
         for key in keys
         for moment in (now, earlier)
     )
+
+
+def check_time(
+    lock: Lock, place: Place | None, group: Group | None, site: SiteState, now: datetime
+) -> DenialCode | None:
+    """Refuse outside the ``allow`` schedules of the door (if it restricts time) or else the
+    group's (if it does); every unlock method is subject to it."""
+    if lock.restrictions.time:
+        chosen = site.schedules("Lock", lock.id)
+    elif group is not None and group.restrictions.time:
+        chosen = site.schedules("Group", group.id)
+    else:
+        return None
+    zone = place.time_zone if place is not None else "UTC"
+    if effective_active(chosen, Consequence.ALLOW, now, zone):
+        return None
+    return DenialCode.NOT_ALLOWED_NOW
 
 
 def check_location(

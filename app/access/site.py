@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Protocol
 
 from app.access.roles import Scope
+from app.access.schedules import Schedule
 
 
 @dataclass(frozen=True)
@@ -156,4 +157,8 @@ class SiteState(Protocol):
 
     def proximity_keys(self, lock_id: int) -> Sequence[bytes]:
         """Secrets of the readers at a door, from which their proximity proofs are made."""
+        ...
+
+    def schedules(self, scheduleable_type: str, scheduleable_id: int) -> Sequence[Schedule]:
+        """Every schedule of a door (``"Lock"``) or a group (``"Group"``)."""
         ...

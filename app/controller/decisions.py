@@ -6,6 +6,7 @@ told is missing from the trail after a crash.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
 from app.access.codes import DenialCode
@@ -15,6 +16,7 @@ from app.access.restrictions import Method
 from app.access.site import SiteState
 from app.controller.audit import AuditTrail, Event
 from app.controller.clock import Clock
+from app.controller.door_monitor import DoorMonitor
 from app.controller.doors import DoorActions
 
 OFFLINE = "The door controller is offline, so the door could not be opened"
@@ -24,12 +26,20 @@ class Decisions:
     """Decides reader presentations and app/link unlocks, and opens doors that are granted."""
 
     def __init__(
-        self, site: SiteState, doors: DoorActions, audit: AuditTrail, clock: Clock
+        self,
+        site: SiteState,
+        doors: DoorActions,
+        audit: AuditTrail,
+        clock: Clock,
+        monitor: DoorMonitor | None = None,
+        on_granted: Callable[[int], object] | None = None,
     ) -> None:
+        self._monitor = monitor
         self._site = site
         self._doors = doors
         self._audit = audit
         self._clock = clock
+        self._on_granted = on_granted
 
     async def at_reader(self, reader_id: int, presentation: Presentation) -> Decision:
         """A credential presented at a reader."""
@@ -48,7 +58,11 @@ class Decisions:
                 decision = _refused(decision, "The door has no door controller relay connected")
             elif not await self._doors.pulse_lock(lock_id):
                 decision = _refused(decision, OFFLINE)
+            elif self._monitor is not None:
+                await self._monitor.granted(lock_id, self._doors.unlock_seconds(lock_id))
         self._audit.record(decision_event(decision))
+        if decision.granted and lock_id is not None and self._on_granted is not None:
+            self._on_granted(lock_id)
         return decision
 
 

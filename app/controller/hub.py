@@ -7,6 +7,7 @@ import logging
 from app.access.credentials import Presentation, UidRead, WiegandRead
 from app.controller.audit import AuditTrail, Event
 from app.controller.decisions import Decisions
+from app.controller.door_monitor import DoorMonitor
 from app.controller.registry import DeviceRegistry
 from app.controller.store import Store
 from hardware.link import messages as m
@@ -15,6 +16,12 @@ from hardware.link.session import DeviceSession
 
 log = logging.getLogger("lintel.devices")
 
+INPUT_EVENTS = {
+    m.InputState.OPEN: "opened",
+    m.InputState.CLOSED: "closed",
+    m.InputState.CUT: "tamper",
+    m.InputState.SHORT: "tamper",
+}
 TABLES = {m.DeviceKind.READER: "readers", m.DeviceKind.DOOR_CONTROLLER: "controllers"}
 
 
@@ -34,7 +41,9 @@ class ControllerHub:
         audit: AuditTrail,
         registry: DeviceRegistry,
         decisions: Decisions,
+        monitor: DoorMonitor,
     ) -> None:
+        self._monitor = monitor
         self._store = store
         self._audit = audit
         self._registry = registry
@@ -107,6 +116,7 @@ class ControllerHub:
             self._tamper(device.record_id, msg.active)
         elif isinstance(msg, m.InputChanged) and peer.kind == m.DeviceKind.DOOR_CONTROLLER:
             self._input(device.record_id, msg)
+            await self._monitor.input_changed(device.record_id, msg.channel, str(msg.state))
         return None
 
     async def _present(self, reader_id: int, msg: m.Present) -> m.Decision:
@@ -144,7 +154,8 @@ class ControllerHub:
         )
         self._audit.record(
             Event(
-                type=f"controller_input.{'opened' if msg.state == 'open' else 'closed'}",
+                type=f"controller_input.{INPUT_EVENTS[msg.state]}",
+                success=msg.state in (m.InputState.OPEN, m.InputState.CLOSED),
                 object_type="ControllerInput",
                 object_id=row["id"] if row else None,
                 object_name=row["name"] if row else f"Input {msg.channel}",

@@ -33,6 +33,10 @@ class LiveView(Protocol):
         """Whether a lock's relay is energized now."""
         ...
 
+    def lock_held(self, lock_id: int) -> bool:
+        """Whether a lock is held unlocked by a schedule."""
+        ...
+
 
 def base(spec: ResourceSpec, row: Row) -> dict[str, Any]:
     """Columns of a row as JSON, booleans as booleans, hidden columns left out."""
@@ -94,9 +98,10 @@ class Presenter:
         )
         out["configured"] = bool(relays)
         out["online"] = any(self._live.is_online(r["serial"]) for r in relays)
-        out["unlocked"] = self._live.lock_unlocked(out["id"])
+        held = self._live.lock_held(out["id"])
+        out["unlocked"] = held or self._live.lock_unlocked(out["id"])
         out["open"] = False
-        out["on_scheduled_unlock"] = False
+        out["on_scheduled_unlock"] = held
         out["floor_id"] = None
 
     def _group_lock(self, out: dict[str, Any]) -> None:

@@ -44,7 +44,7 @@ CREATE TABLE IF NOT EXISTS controller_inputs (
     id INTEGER PRIMARY KEY,
     controller_id INTEGER NOT NULL REFERENCES controllers(id) ON DELETE CASCADE,
     channel INTEGER NOT NULL, name TEXT NOT NULL, type TEXT NOT NULL DEFAULT 'unused',
-    lock_id INTEGER REFERENCES locks(id) ON DELETE SET NULL, state TEXT,
+    lock_id INTEGER REFERENCES locks(id) ON DELETE SET NULL, state TEXT, updated_at TEXT,
     UNIQUE (controller_id, channel));
 
 CREATE TABLE IF NOT EXISTS controller_relay_connections (
@@ -124,6 +124,16 @@ CREATE TABLE IF NOT EXISTS group_links (
     secret_hash TEXT NOT NULL UNIQUE, created_by_type TEXT, created_by_id INTEGER,
     issued_by_id INTEGER, last_used_at TEXT, created_at TEXT NOT NULL, updated_at TEXT NOT NULL);
 
+CREATE TABLE IF NOT EXISTS schedules (
+    id INTEGER PRIMARY KEY, type TEXT NOT NULL, scheduleable_type TEXT NOT NULL,
+    scheduleable_id INTEGER NOT NULL, consequence TEXT NOT NULL, enabled INTEGER NOT NULL,
+    body TEXT NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS schedules_target ON schedules(scheduleable_type, scheduleable_id);
+CREATE TRIGGER IF NOT EXISTS schedules_of_deleted_lock AFTER DELETE ON locks BEGIN
+    DELETE FROM schedules WHERE scheduleable_type = 'Lock' AND scheduleable_id = OLD.id; END;
+CREATE TRIGGER IF NOT EXISTS schedules_of_deleted_group AFTER DELETE ON groups BEGIN
+    DELETE FROM schedules WHERE scheduleable_type = 'Group' AND scheduleable_id = OLD.id; END;
+
 CREATE TABLE IF NOT EXISTS events (
     id INTEGER PRIMARY KEY, uuid TEXT NOT NULL UNIQUE, type TEXT NOT NULL, action TEXT NOT NULL,
     created_at TEXT NOT NULL, actor_type TEXT, actor_id INTEGER, actor_name TEXT,
@@ -150,4 +160,5 @@ ADDED_COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("locks", "geofence_restriction_radius", "REAL NOT NULL DEFAULT 300"),
     ("readers", "proximity_key", "BLOB"),
     ("logins", "updated_at", "TEXT"),
+    ("controller_inputs", "updated_at", "TEXT"),
 )

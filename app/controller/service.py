@@ -19,13 +19,16 @@ from app.controller.adoption import Adoption
 from app.controller.audit import AuditTrail
 from app.controller.clock import Clock, system_clock
 from app.controller.decisions import Decisions
+from app.controller.door_monitor import DoorMonitor
 from app.controller.doors import DoorActions
 from app.controller.event_log import EventLog
 from app.controller.event_sets import EventSets
 from app.controller.hub import ControllerHub
 from app.controller.logins import create_login, write_secret_file
 from app.controller.presenters import Presenter
-from app.controller.registry import DeviceRegistry
+from app.controller.registry import DeviceRegistry, LiveDevice
+from app.controller.schedule_store import ScheduleStore
+from app.controller.scheduled_unlocks import ScheduledUnlocks
 from app.controller.site import SiteService
 from app.controller.site_state import SqlSiteState
 from app.controller.store import Store
@@ -75,19 +78,39 @@ class Controller:
         self.organization_id, self.first_start = self._bootstrap()
         self.audit = AuditTrail(self.store, self.organization_id)
         self.registry = DeviceRegistry()
-        self.presenter = Presenter(self.store, self.registry)
-        self.site = SiteService(self.store, self.audit, self.presenter, self.organization_id)
-        self.site_state = SqlSiteState(self.store)
         self.doors = DoorActions(self.store, self.registry)
+        self.presenter = Presenter(self.store, self.doors)
+        self.site = SiteService(self.store, self.audit, self.presenter, self.organization_id)
+        self.schedules = ScheduleStore(self.store, self.audit)
+        self.site_state = SqlSiteState(self.store, self.schedules)
         self.adoption = Adoption(self.store, self.site, self.registry, self.audit)
         self.event_sets = EventSets(self.store, config.clock)
         self.event_log = EventLog(self.store)
-        self.decisions = Decisions(self.site_state, self.doors, self.audit, config.clock)
-        self.hub = ControllerHub(self.store, self.audit, self.registry, self.decisions)
+        self.monitor = DoorMonitor(self.store, self.doors, self.audit, config.clock)
+        self.scheduled_unlocks = ScheduledUnlocks(
+            self.store, self.schedules, self.doors, self.monitor, self.audit, config.clock
+        )
+        self.decisions = Decisions(
+            self.site_state,
+            self.doors,
+            self.audit,
+            config.clock,
+            monitor=self.monitor,
+            on_granted=self.scheduled_unlocks.granted,
+        )
+        self.registry.subscribe(self._device_changed)
+        self.hub = ControllerHub(
+            self.store, self.audit, self.registry, self.decisions, self.monitor
+        )
         self._link: LinkServer | None = None
         self._runner: web.AppRunner | None = None
         self.api_port: int | None = None
         self.device_port: int | None = None
+
+    def _device_changed(self, device: LiveDevice) -> None:
+        if device.kind == "door_controller" and device.connected:
+            # A door controller that (re)connects has forgotten its held relays.
+            self.scheduled_unlocks.poke(reassert=True)
 
     def _bootstrap(self) -> tuple[int, bool]:
         """Create the organization and the administrator login on first start."""
@@ -128,6 +151,7 @@ class Controller:
                 site = web.TCPSite(self._runner, self.config.api_host, 0)
                 await site.start()
             self.api_port = int(self._runner.addresses[0][1])
+        self.scheduled_unlocks.start()
         self._write_endpoints()
         log.info("controller listening: devices on %s, API on %s", self.device_port, self.api_port)
 
@@ -143,6 +167,8 @@ class Controller:
 
     async def stop(self) -> None:
         """Stop serving and close the store; idempotent."""
+        await self.scheduled_unlocks.stop()
+        self.monitor.close()
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from app.access.roles import Scope
+from app.access.schedules import Schedule
 from app.access.site import (
     Card,
     CardAssignment,
@@ -17,6 +18,7 @@ from app.access.site import (
     User,
 )
 from app.controller.clock import parse_iso
+from app.controller.schedule_store import ScheduleStore
 from app.controller.store import Row, Store
 
 
@@ -36,8 +38,13 @@ def _card(row: Row) -> Card:
 class SqlSiteState:
     """``app.access.site.SiteState`` over the controller's SQLite store."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, schedules: ScheduleStore) -> None:
         self._store = store
+        self._schedules = schedules
+
+    def schedules(self, scheduleable_type: str, scheduleable_id: int) -> Sequence[Schedule]:
+        """Schedules of a door or group, parsed once and cached."""
+        return self._schedules.of(scheduleable_type, scheduleable_id)
 
     def reader(self, reader_id: int) -> Reader | None:
         """The reader with this id."""

@@ -173,8 +173,10 @@ class ControlApi:
             raise ApiError(ApiCode.INVALID_CHANNEL, f"input must be 1..{INPUT_CHANNELS}: {text!r}")
         body = await _json_object(request)
         state = body.get("state")
-        if set(body) != {"state"} or state not in ("open", "closed"):
-            raise ApiError(ApiCode.INVALID_BODY, 'body must be {"state": "open"|"closed"}')
+        if set(body) != {"state"} or state not in {s.value for s in InputState}:
+            raise ApiError(
+                ApiCode.INVALID_BODY, 'body must be {"state": "open"|"closed"|"cut"|"short"}'
+            )
         try:
             reported = await controller.set_input(int(text), InputState(str(state)))
         except LinkClosedError:

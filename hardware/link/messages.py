@@ -44,6 +44,8 @@ class InputState(StrEnum):
 
     OPEN = "open"
     CLOSED = "closed"
+    CUT = "cut"  # end-of-line supervision: the line is broken
+    SHORT = "short"  # end-of-line supervision: the line is shorted
 
 
 class LedState(StrEnum):

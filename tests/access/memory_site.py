@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from app.access.schedules import Schedule
 from app.access.site import (
     Card,
     CardAssignment,
@@ -29,6 +30,7 @@ class MemorySite:
     group_locks: set[tuple[int, int]] = field(default_factory=set)
     groups: dict[int, Group] = field(default_factory=dict)
     reader_keys: dict[int, list[bytes]] = field(default_factory=dict)
+    schedule_sets: dict[tuple[str, int], list[Schedule]] = field(default_factory=dict)
 
     def reader(self, reader_id: int) -> Reader | None:
         return self.readers.get(reader_id)
@@ -70,3 +72,6 @@ class MemorySite:
 
     def proximity_keys(self, lock_id: int) -> Sequence[bytes]:
         return self.reader_keys.get(lock_id, [])
+
+    def schedules(self, scheduleable_type: str, scheduleable_id: int) -> Sequence[Schedule]:
+        return self.schedule_sets.get((scheduleable_type, scheduleable_id), [])

@@ -54,6 +54,7 @@ async def test_events_filters_and_csv(api: Api, controller: Controller, wired: W
 async def test_tamper_is_recorded_and_reset(api: Api, controller: Controller, wired: Wired) -> None:
     reader = wired.sim.readers[0]
     await reader.tamper(True)
+
     def tampered() -> bool:
         row = controller.store.get("readers", wired.reader_id)
         return bool(row and row["tampered"])

@@ -15,7 +15,7 @@ from app.controller.api.context import actor_of, ctx, login
 from app.controller.api.crud import Handler
 from app.controller.api.http import no_content, page_response, path_id, read_json
 from app.controller.audit import Event
-from app.controller.errors import Forbidden, Unavailable, invalid
+from app.controller.errors import Conflict, Forbidden, Unavailable, invalid
 from app.controller.paging import Page, window
 from app.controller.resources import CARD_ASSIGNMENTS, LOCKS, PLACES, ResourceSpec
 
@@ -131,9 +131,26 @@ def _lockdown(spec: ResourceSpec, on: bool) -> Handler:
                 place_id=row["place_id"] if spec is LOCKS else row_id,
             )
         )
+        locks = [row_id] if spec is LOCKS else [
+            lk["id"] for lk in c.site.list(LOCKS, {"place_id": str(row_id), "limit": "250"}).items
+        ]
+        for lock_id in locks:
+            await c.monitor.lockdown(lock_id, on)
+        c.scheduled_unlocks.poke()  # a lockdown releases held doors at once
         return no_content()
 
     return handler
+
+
+async def first_to_arrive(request: web.Request) -> web.StreamResponse:
+    """POST /locks/{id}/first_to_arrive: start today's first-to-arrive unlock now."""
+    c = ctx(request)
+    require_write(login(request), LOCKS)
+    lock_id = path_id(request)
+    c.site.row(LOCKS, lock_id)
+    if not c.scheduled_unlocks.granted(lock_id):
+        raise Conflict("The door has no first-to-arrive schedule running now", "afc409")
+    return no_content()
 
 
 def _activation(activate: bool) -> Handler:
@@ -167,6 +184,7 @@ def add_routes(router: web.UrlDispatcher) -> None:
     router.add_post("/locks/{id}/unlock", unlock)
     router.add_post("/locks/{id}/lock_down", _lockdown(LOCKS, True))
     router.add_post("/locks/{id}/cancel_lockdown", _lockdown(LOCKS, False))
+    router.add_post("/locks/{id}/first_to_arrive", first_to_arrive)
     router.add_post("/places/{id}/lock_down", _lockdown(PLACES, True))
     router.add_post("/places/{id}/cancel_lockdown", _lockdown(PLACES, False))
     router.add_post("/card_assignments/{id}/activate", _activation(True))

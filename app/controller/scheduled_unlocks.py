@@ -1,0 +1,168 @@
+"""Hold doors unlocked while their unlock schedules run, and after the first to arrive.
+
+One task sleeps until the next schedule edge (or until poked by a change), then holds or
+releases each door's relays and writes ``lock.scheduled_unlock_started`` / ``_ended``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from datetime import datetime, timedelta
+
+from app.access.schedules import (
+    Consequence,
+    effective_active,
+    effective_windows,
+    next_change,
+)
+from app.controller.audit import AuditTrail, Event
+from app.controller.clock import Clock
+from app.controller.door_monitor import DoorMonitor
+from app.controller.doors import DoorActions
+from app.controller.schedule_store import ScheduleStore
+from app.controller.store import Store
+
+log = logging.getLogger("lintel.schedules")
+MAX_SLEEP = 3600.0
+EPSILON = timedelta(microseconds=1)
+
+
+class ScheduledUnlocks:
+    """Keeps each door's hold in step with its ``unlock`` and ``first_to_arrive`` schedules."""
+
+    def __init__(
+        self,
+        store: Store,
+        schedules: ScheduleStore,
+        doors: DoorActions,
+        monitor: DoorMonitor,
+        audit: AuditTrail,
+        clock: Clock,
+    ) -> None:
+        self._monitor = monitor
+        self._store = store
+        self._schedules = schedules
+        self._doors = doors
+        self._audit = audit
+        self._clock = clock
+        self._arrived: dict[int, datetime] = {}  # lock -> end of the window someone opened
+        self._holding: set[int] = set()  # doors this planner holds (the relay may lag)
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self._reassert = False
+        schedules.subscribe(self.poke)
+
+    def start(self) -> None:
+        """Start planning (on the running loop)."""
+        if self._task is None:
+            self._task = asyncio.create_task(self._run(), name="scheduled-unlocks")
+
+    async def stop(self) -> None:
+        """Stop planning; holds stay as they are on the devices (idempotent)."""
+        task, self._task = self._task, None
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    def poke(self, reassert: bool = False) -> None:
+        """Re-plan now (schedules, lockdown or devices changed)."""
+        self._reassert |= reassert
+        self._wake.set()
+
+    def is_held(self, lock_id: int) -> bool:
+        """Whether a door is on a scheduled unlock now."""
+        return lock_id in self._doors.held
+
+    def granted(self, lock_id: int) -> bool:
+        """A granted unlock at a door: the first one in a first-to-arrive window starts it.
+
+        Returns:
+            True if a first-to-arrive window is running at the door now.
+        """
+        now = self._clock()
+        zone = self._schedules.zone_of("Lock", lock_id)
+        schedules = self._schedules.of("Lock", lock_id)
+        for window in effective_windows(
+            schedules, Consequence.FIRST_TO_ARRIVE, now, now + EPSILON, zone
+        ):
+            if self._arrived.get(lock_id) != window.end:
+                self._arrived[lock_id] = window.end
+                self.poke()
+            return True
+        return False
+
+    async def _run(self) -> None:
+        while True:
+            try:
+                until = await self.evaluate()
+            except Exception:  # a bad row must not stop every other door's schedule
+                log.exception("planning scheduled unlocks failed")
+                until = None
+            delay = MAX_SLEEP
+            if until is not None:
+                delay = min(MAX_SLEEP, max(0.0, (until - self._clock()).total_seconds()))
+            self._wake.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), timeout=delay)
+
+    async def evaluate(self) -> datetime | None:
+        """Hold or release every door as its schedules say now; returns the next edge."""
+        now = self._clock()
+        reassert, self._reassert = self._reassert, False
+        edges: list[datetime] = []
+        for lock_id in sorted(
+            set(self._schedules.locks_with("unlock", "first_to_arrive")) | self._holding
+        ):
+            want, edge = self._wanted(lock_id, now)
+            if edge is not None:
+                edges.append(edge)
+            held = lock_id in self._holding
+            if want != held:
+                if want:
+                    self._holding.add(lock_id)
+                else:
+                    self._holding.discard(lock_id)
+                await self._monitor.hold(lock_id, want)
+                self._record(lock_id, want)
+            elif want and reassert:
+                await self._doors.hold(lock_id, True)
+        return min(edges, default=None)
+
+    def _wanted(self, lock_id: int, now: datetime) -> tuple[bool, datetime | None]:
+        lock = self._store.get("locks", lock_id)
+        if lock is None:
+            return False, None
+        place = self._store.get("places", lock["place_id"]) or {}
+        if lock["locked_down"] or place.get("locked_down"):
+            return False, None  # a lockdown overrides every schedule
+        zone = str(place.get("time_zone") or "UTC")
+        schedules = self._schedules.of("Lock", lock_id)
+        want = effective_active(schedules, Consequence.UNLOCK, now, zone)
+        arrived = self._arrived.get(lock_id)
+        if not want and arrived is not None:
+            if arrived > now and effective_active(
+                schedules, Consequence.FIRST_TO_ARRIVE, now, zone
+            ):
+                want = True
+            elif arrived <= now:
+                del self._arrived[lock_id]
+        return want, next_change(schedules, now, zone)
+
+    def _record(self, lock_id: int, started: bool) -> None:
+        lock = self._store.get("locks", lock_id) or {}
+        self._audit.record(
+            Event(
+                type=f"lock.scheduled_unlock_{'started' if started else 'ended'}",
+                object_type="Lock",
+                object_id=lock_id,
+                object_name=lock.get("name"),
+                place_id=lock.get("place_id"),
+                via="schedule",
+            )
+        )
+        log.info(
+            "door %s %s its scheduled unlock", lock.get("name"), "started" if started else "ended"
+        )
