@@ -32,7 +32,7 @@ class Decisions:
         audit: AuditTrail,
         clock: Clock,
         monitor: DoorMonitor | None = None,
-        on_granted: Callable[[int], object] | None = None,
+        on_granted: Callable[[Decision], object] | None = None,
     ) -> None:
         self._monitor = monitor
         self._site = site
@@ -62,7 +62,7 @@ class Decisions:
                 await self._monitor.granted(lock_id, self._doors.unlock_seconds(lock_id))
         self._audit.record(decision_event(decision))
         if decision.granted and lock_id is not None and self._on_granted is not None:
-            self._on_granted(lock_id)
+            self._on_granted(decision)
         return decision
 
 

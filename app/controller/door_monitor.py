@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from datetime import datetime
 
 from app.access import doorstate as ds
@@ -16,6 +17,7 @@ from app.access.relays import (
     Effect,
     Emit,
     EnergizeRelay,
+    EventType,
     NextTick,
     PulseRelay,
     ReaderLed,
@@ -39,6 +41,8 @@ class DoorMonitor:
         self._states: dict[int, ds.DoorState] = {}
         self._timers: dict[int, asyncio.TimerHandle] = {}
         self._tasks: set[asyncio.Task[None]] = set()
+        # Told of every opening: (lock id, authorized). Zones watch for forced ones.
+        self.on_opened: Callable[[int, bool], None] | None = None
 
     # --- what the controller tells us ----------------------------------------------------------
 
@@ -149,6 +153,9 @@ class DoorMonitor:
                 self._schedule_tick(lock_id, effect.at)
         if not ticked and (timer := self._timers.pop(lock_id, None)) is not None:
             timer.cancel()
+        kinds = {e.event_type for e in effects if isinstance(e, Emit)}
+        if EventType.LOCK_OPENED in kinds and self.on_opened is not None:
+            self.on_opened(lock_id, EventType.LOCK_FORCED_OPEN not in kinds)
 
     def _schedule_tick(self, lock_id: int, at: datetime) -> None:
         if (old := self._timers.pop(lock_id, None)) is not None:

@@ -10,6 +10,7 @@ from hardware.link import messages as m
 from hardware.link.errors import LinkError
 
 log = logging.getLogger("lintel.doors")
+AUX_CHANNEL = 5
 
 
 class DoorActions:
@@ -91,6 +92,13 @@ class DoorActions:
         for conn in self.connections(lock_id):
             sent |= await self._send(conn, m.Energize(int(conn["channel"]), on))
         return sent
+
+    async def set_aux(self, controller_id: int, on: bool) -> bool:
+        """Energize (siren on) or release a door controller's AUX relay."""
+        row = self._store.row("SELECT serial FROM controllers WHERE id = ?", (controller_id,))
+        if row is None:
+            return False
+        return await self._send(row, m.Energize(AUX_CHANNEL, on))
 
     async def _send(self, conn: Row, msg: m.Pulse | m.Energize) -> bool:
         session = self._registry.session(str(conn["serial"]))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from app.access.credentials import Presentation, UidRead, WiegandRead
 from app.controller.audit import AuditTrail, Event
@@ -44,6 +45,7 @@ class ControllerHub:
         monitor: DoorMonitor,
     ) -> None:
         self._monitor = monitor
+        self.on_reader_tamper: Callable[[int], None] | None = None
         self._store = store
         self._audit = audit
         self._registry = registry
@@ -114,6 +116,8 @@ class ControllerHub:
             return await self._present(device.record_id, msg)
         if isinstance(msg, m.Tamper) and peer.kind == m.DeviceKind.READER:
             self._tamper(device.record_id, msg.active)
+            if msg.active and self.on_reader_tamper is not None:
+                self.on_reader_tamper(device.record_id)
         elif isinstance(msg, m.InputChanged) and peer.kind == m.DeviceKind.DOOR_CONTROLLER:
             self._input(device.record_id, msg)
             await self._monitor.input_changed(device.record_id, msg.channel, str(msg.state))

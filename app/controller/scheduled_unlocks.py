@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from app.access.schedules import (
@@ -49,6 +50,9 @@ class ScheduledUnlocks:
         self._clock = clock
         self._arrived: dict[int, datetime] = {}  # lock -> end of the window someone opened
         self._holding: set[int] = set()  # doors this planner holds (the relay may lag)
+        # Whether a door's zone lets it unlock on schedule now (armed zones keep exterior
+        # doors shut); every door may when no zones are set up.
+        self.allowed_by_zone: Callable[[int], bool] = lambda _lock_id: True
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._reassert = False
@@ -140,6 +144,8 @@ class ScheduledUnlocks:
             return False, None  # a lockdown overrides every schedule
         zone = str(place.get("time_zone") or "UTC")
         schedules = self._schedules.of("Lock", lock_id)
+        if not self.allowed_by_zone(lock_id):
+            return False, next_change(schedules, now, zone)
         want = effective_active(schedules, Consequence.UNLOCK, now, zone)
         arrived = self._arrived.get(lock_id)
         if not want and arrived is not None:

@@ -134,6 +134,12 @@ CREATE TRIGGER IF NOT EXISTS schedules_of_deleted_lock AFTER DELETE ON locks BEG
 CREATE TRIGGER IF NOT EXISTS schedules_of_deleted_group AFTER DELETE ON groups BEGIN
     DELETE FROM schedules WHERE scheduleable_type = 'Group' AND scheduleable_id = OLD.id; END;
 
+CREATE TABLE IF NOT EXISTS zones (
+    id INTEGER PRIMARY KEY,
+    controller_id INTEGER NOT NULL REFERENCES controllers(id) ON DELETE CASCADE,
+    name TEXT NOT NULL, definition TEXT NOT NULL,
+    created_at TEXT NOT NULL, updated_at TEXT NOT NULL);
+
 CREATE TABLE IF NOT EXISTS events (
     id INTEGER PRIMARY KEY, uuid TEXT NOT NULL UNIQUE, type TEXT NOT NULL, action TEXT NOT NULL,
     created_at TEXT NOT NULL, actor_type TEXT, actor_id INTEGER, actor_name TEXT,

@@ -15,6 +15,8 @@ from aiohttp import web
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from app.access.decide import Decision
+from app.access.roles import ROLES
 from app.controller.adoption import Adoption
 from app.controller.audit import AuditTrail
 from app.controller.clock import Clock, system_clock
@@ -32,6 +34,7 @@ from app.controller.scheduled_unlocks import ScheduledUnlocks
 from app.controller.site import SiteService
 from app.controller.site_state import SqlSiteState
 from app.controller.store import Store
+from app.controller.zone_keeper import ZoneKeeper
 from hardware.link.server import LinkServer
 
 log = logging.getLogger("lintel.controller")
@@ -96,16 +99,36 @@ class Controller:
             self.audit,
             config.clock,
             monitor=self.monitor,
-            on_granted=self.scheduled_unlocks.granted,
+            on_granted=self._granted,
         )
         self.registry.subscribe(self._device_changed)
+        self.zones = ZoneKeeper(self.store, self.doors, self.audit, config.clock)
+        self.zones.subscribe(self.scheduled_unlocks.poke)
+        self.scheduled_unlocks.allowed_by_zone = self.zones.scheduled_unlock_allowed
+        self.monitor.on_opened = self.zones.door_opened
         self.hub = ControllerHub(
             self.store, self.audit, self.registry, self.decisions, self.monitor
         )
+        self.hub.on_reader_tamper = self._reader_tampered
         self._link: LinkServer | None = None
         self._runner: web.AppRunner | None = None
         self.api_port: int | None = None
         self.device_port: int | None = None
+
+    def _granted(self, decision: Decision) -> None:
+        assert decision.lock_id is not None
+        self.scheduled_unlocks.granted(decision.lock_id)
+        role = ROLES.get(decision.role_id or "")
+        self.zones.granted(
+            decision.lock_id,
+            decision.user.id if decision.user else None,
+            can_override=role is not None and role.unlock_all_doors,
+        )
+
+    def _reader_tampered(self, reader_id: int) -> None:
+        reader = self.site_state.reader(reader_id)
+        if reader is not None and reader.lock_id is not None:
+            self.zones.reader_tampered(reader.lock_id)
 
     def _device_changed(self, device: LiveDevice) -> None:
         if device.kind == "door_controller" and device.connected:
@@ -151,6 +174,7 @@ class Controller:
                 site = web.TCPSite(self._runner, self.config.api_host, 0)
                 await site.start()
             self.api_port = int(self._runner.addresses[0][1])
+        self.zones.start()
         self.scheduled_unlocks.start()
         self._write_endpoints()
         log.info("controller listening: devices on %s, API on %s", self.device_port, self.api_port)
@@ -169,6 +193,7 @@ class Controller:
         """Stop serving and close the store; idempotent."""
         await self.scheduled_unlocks.stop()
         self.monitor.close()
+        self.zones.close()
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None

@@ -131,9 +131,14 @@ def _lockdown(spec: ResourceSpec, on: bool) -> Handler:
                 place_id=row["place_id"] if spec is LOCKS else row_id,
             )
         )
-        locks = [row_id] if spec is LOCKS else [
-            lk["id"] for lk in c.site.list(LOCKS, {"place_id": str(row_id), "limit": "250"}).items
-        ]
+        locks = (
+            [row_id]
+            if spec is LOCKS
+            else [
+                lk["id"]
+                for lk in c.site.list(LOCKS, {"place_id": str(row_id), "limit": "250"}).items
+            ]
+        )
         for lock_id in locks:
             await c.monitor.lockdown(lock_id, on)
         c.scheduled_unlocks.poke()  # a lockdown releases held doors at once

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from aiohttp import web
 from aiohttp.typedefs import Handler
 
-from app.controller.api import actions, devices, events, schedules
+from app.controller.api import actions, devices, events, schedules, zones
 from app.controller.api.auth import login_from
 from app.controller.api.context import CONTROLLER_KEY, LOGIN, ctx
 from app.controller.api.crud import add_crud
@@ -87,6 +87,7 @@ def build_app(controller: Controller) -> web.Application:
     devices.add_routes(router)
     events.add_routes(router)
     schedules.add_routes(router)
+    zones.add_routes(router)
     add_crud(router, PLACES)
     add_crud(router, LOCKS)
     add_crud(router, GROUPS)
