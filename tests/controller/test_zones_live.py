@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import aiohttp
 import pytest
@@ -54,7 +55,7 @@ async def rig(tmp_path: Path) -> AsyncIterator[Rig]:
         await controller.stop()
 
 
-async def make_zone(rig: Rig) -> dict:
+async def make_zone(rig: Rig) -> Any:
     ctl_id = rig.controller.store.scalar("SELECT id FROM controllers")
     return await rig.api.ok(
         "POST",
