@@ -15,6 +15,7 @@ LF_CARD_TYPES: dict[str, str] = {
     "H10306": "third_party_lf_hid_h10306",
 }
 HF_CARD_TYPE = "third_party_hf"
+PHONE_CARD_TYPE = "mobile_credential"
 
 _HEX = re.compile(r"^[0-9A-Fa-f]+$")
 
@@ -32,9 +33,14 @@ class WiegandRead:
 
 @dataclass(frozen=True)
 class UidRead:
-    """An HF card's UID (upper-case hex)."""
+    """An HF card's UID (upper-case hex), or a phone's credential id when it taps.
+
+    ``phone_unlocked`` is None for a card; for a phone it says whether the phone itself was
+    unlocked, which doors with two-factor Tap to Unlock require.
+    """
 
     uid: str
+    phone_unlocked: bool | None = None
 
 
 Presentation = WiegandRead | UidRead

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from app.access.codes import DENIAL_MESSAGES, DenialCode
-from app.access.credentials import CredentialError, Presentation, card_keys
+from app.access.credentials import CredentialError, Presentation, UidRead, card_keys
 from app.access.restrictions import Method, UnlockContext, check_location, check_time
 from app.access.roles import ROLES, Scope
 from app.access.site import Card, Lock, Place, RoleAssignment, SiteState, User
@@ -149,7 +149,16 @@ def decide(presentation: Presentation, reader_id: int, site: SiteState, now: dat
     attempt = _Attempt(reader_id, Method.READER, lock, attempt.place, user, card)
     if not user.access_enabled:
         return attempt.deny(DenialCode.USER_ACCESS_DISABLED)
-    return _authorize(attempt, site.role_assignments(user.id), site, now)
+    decision = _authorize(attempt, site.role_assignments(user.id), site, now)
+    if (
+        decision.granted
+        and lock.two_factor
+        and isinstance(presentation, UidRead)
+        and presentation.phone_unlocked is False
+    ):
+        # Only members who would get in hear that they must unlock the phone first.
+        return attempt.deny(DenialCode.PHONE_LOCKED)
+    return decision
 
 
 def decide_unlock(request: UnlockRequest, lock_id: int, site: SiteState, now: datetime) -> Decision:

@@ -54,6 +54,7 @@ class Lock:
     latitude: float | None = None
     longitude: float | None = None
     restrictions: Restrictions = field(default_factory=lambda: Restrictions())
+    two_factor: bool = False  # phones must be unlocked to tap
 
 
 @dataclass(frozen=True)

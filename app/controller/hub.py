@@ -30,7 +30,7 @@ def presentation_of(credential: m.Credential) -> Presentation:
     """The access domain's view of a credential a reader sent."""
     if credential.wiegand is not None:
         return WiegandRead(credential.wiegand)
-    return UidRead(credential.uid or "")
+    return UidRead(credential.uid or "", credential.phone_unlocked)
 
 
 class ControllerHub:

@@ -16,7 +16,7 @@ LF_CARD_TYPES = (
     "third_party_lf_hid_h10306",
     "third_party_lf_hid_corporate1000_35",
 )
-HF_CARD_TYPES = ("third_party_hf",)
+HF_CARD_TYPES = ("third_party_hf", "mobile_credential")
 
 
 def _role_exists(value: object) -> str | None:
@@ -84,6 +84,7 @@ LOCKS = ResourceSpec(
         F("held_open_duration", Kind.NUMBER, nullable=False, minimum=1, maximum=3600),
         F("fail_mode", Kind.STRING, nullable=False, choices=("secure", "safe")),
         F("geofence_restriction_radius", Kind.NUMBER, nullable=False, minimum=10, maximum=100_000),
+        F("two_factor_enabled", Kind.BOOLEAN, nullable=False),
     ),
     booleans=frozenset({"locked_down"}),
     filters={"place_id": "place_id"},

@@ -27,6 +27,7 @@ CREATE TABLE IF NOT EXISTS locks (
     unlock_duration REAL NOT NULL DEFAULT 5, held_open_duration REAL NOT NULL DEFAULT 30,
     fail_mode TEXT NOT NULL DEFAULT 'secure',
     geofence_restriction_radius REAL NOT NULL DEFAULT 300,
+    two_factor_enabled INTEGER NOT NULL DEFAULT 0,
     created_at TEXT NOT NULL, updated_at TEXT NOT NULL);
 
 CREATE TABLE IF NOT EXISTS controllers (
@@ -167,4 +168,5 @@ ADDED_COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("readers", "proximity_key", "BLOB"),
     ("logins", "updated_at", "TEXT"),
     ("controller_inputs", "updated_at", "TEXT"),
+    ("locks", "two_factor_enabled", "INTEGER NOT NULL DEFAULT 0"),
 )

@@ -23,6 +23,7 @@ from app.controller.resources import (
     GROUP_LINKS,
     GROUP_LOCKS,
     GROUPS,
+    HF_CARD_TYPES,
     LOCKS,
     LOGINS,
     PLACES,
@@ -283,7 +284,7 @@ def _metadata(value: Mapping[str, Any]) -> str:
 
 def _check_card(values: dict[str, Any]) -> None:
     card_type = values["type"]
-    if card_type == "third_party_hf":
+    if card_type in HF_CARD_TYPES:
         if not values.get("uid"):
             raise invalid("uid", "can't be blank")
         try:

@@ -71,6 +71,7 @@ class SqlSiteState:
             row["latitude"],
             row["longitude"],
             _restrictions(row, row["geofence_restriction_radius"]),
+            bool(row["two_factor_enabled"]),
         )
 
     def place(self, place_id: int) -> Place | None:

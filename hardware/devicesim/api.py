@@ -18,7 +18,7 @@ log = logging.getLogger("lintel.devicesim")
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
-_CREDENTIAL_KEYS = {"wiegand", "uid", "ndef"}
+_CREDENTIAL_KEYS = {"wiegand", "uid", "ndef", "phone_unlocked"}
 
 
 @web.middleware
@@ -61,14 +61,19 @@ def parse_credential(body: dict[str, object]) -> Credential:
     if unknown:
         raise ApiError(ApiCode.INVALID_CREDENTIAL, f"unknown field(s): {', '.join(unknown)}")
     strings: dict[str, str] = {}
+    phone_unlocked = body.get("phone_unlocked")
+    if phone_unlocked is not None and not isinstance(phone_unlocked, bool):
+        raise ApiError(ApiCode.INVALID_CREDENTIAL, "phone_unlocked must be true or false")
     for key, value in body.items():
-        if value is None:
+        if value is None or key == "phone_unlocked":
             continue
         if not isinstance(value, str):
             raise ApiError(ApiCode.INVALID_CREDENTIAL, f"{key} must be a string")
         strings[key] = value
     try:
-        return Credential(strings.get("wiegand"), strings.get("uid"), strings.get("ndef"))
+        return Credential(
+            strings.get("wiegand"), strings.get("uid"), strings.get("ndef"), phone_unlocked
+        )
     except ValueError as exc:
         raise ApiError(ApiCode.INVALID_CREDENTIAL, str(exc)) from None
 

@@ -85,6 +85,13 @@ class FieldReader:
             raise self._wrong(name, "true or false", value)
         return value
 
+    def opt_boolean(self, name: str) -> bool | None:
+        """Read an optional boolean (missing or null gives ``None``)."""
+        value = self._take(name, optional=True)
+        if value is None or isinstance(value, bool):
+            return value
+        raise self._wrong(name, "true, false or null", value)
+
     def number(self, name: str) -> float:
         """Read a required number (integer or float) as a float."""
         value = self._take(name)

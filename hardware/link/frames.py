@@ -124,8 +124,9 @@ def _no_duplicates(pairs: list[tuple[str, object]]) -> dict[str, object]:
 def _credential(r: FieldReader) -> Credential:
     inner = r.nested("credential")
     wiegand, uid, ndef = inner.opt_text("wiegand"), inner.opt_text("uid"), inner.opt_text("ndef")
+    phone_unlocked = inner.opt_boolean("phone_unlocked")
     inner.finish()
-    return Credential(wiegand=wiegand, uid=uid, ndef=ndef)
+    return Credential(wiegand=wiegand, uid=uid, ndef=ndef, phone_unlocked=phone_unlocked)
 
 
 _Decoder = Callable[[FieldReader], Message]

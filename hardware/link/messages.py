@@ -104,11 +104,14 @@ class Credential:
     wiegand: str | None = None
     uid: str | None = None
     ndef: str | None = None
+    # Set only for a phone tapped on the reader: whether the phone itself was unlocked
+    # (doors with two-factor Tap to Unlock require it).
+    phone_unlocked: bool | None = None
 
     def __post_init__(self) -> None:
         if self.wiegand is not None:
-            if self.uid is not None or self.ndef is not None:
-                raise ValueError("credential has both wiegand and uid/ndef")
+            if self.uid is not None or self.ndef is not None or self.phone_unlocked is not None:
+                raise ValueError("credential has both wiegand and uid/ndef/phone")
             if not _BITS.fullmatch(self.wiegand) or len(self.wiegand) > 128:
                 raise ValueError(f"wiegand must be 1..128 bits of 0/1: {self.wiegand[:40]!r}")
             return

@@ -140,3 +140,21 @@ def test_random_reads_never_grant(bits: str) -> None:
     if bits == MEMBER.bits:
         return
     assert not decide(WiegandRead(bits), 1, site(), NOW).granted
+
+
+def test_two_factor_tap_needs_an_unlocked_phone() -> None:
+    phone = Card(3, "mobile_credential", uid="A1B2C3D4E5F6")
+    s = site(
+        cards=[*site().cards, phone],
+        assignments=[*site().assignments, CardAssignment(3, 3, 7, True)],
+        locks={1: Lock(1, "Server room", 1, two_factor=True)},
+    )
+    locked = decide(UidRead("A1B2C3D4E5F6", phone_unlocked=False), 1, s, NOW)
+    assert not locked.granted and locked.code is DenialCode.PHONE_LOCKED
+    assert "Unlock your phone" in locked.message
+    assert decide(UidRead("A1B2C3D4E5F6", phone_unlocked=True), 1, s, NOW).granted
+    # A card is not a phone: two-factor does not apply to it.
+    assert decide(MEMBER, 1, s, NOW).granted
+    # Without two-factor on the door, a locked phone still opens it.
+    relaxed = site(cards=s.cards, assignments=s.assignments)
+    assert decide(UidRead("A1B2C3D4E5F6", phone_unlocked=False), 1, relaxed, NOW).granted

@@ -226,3 +226,28 @@ async def test_unlock_of_a_door_with_an_offline_controller_is_503(
     )
     status, err, _ = await api.call("POST", f"/locks/{wired.lock['id']}/unlock")
     assert status == 503 and err["code"] == "ff420a"
+
+
+async def test_two_factor_tap_through_the_reader(
+    api: Api, controller: Controller, wired: Wired
+) -> None:
+    from app.controller.resources import CARD_ASSIGNMENTS, CARDS
+    from hardware.link.messages import Credential
+
+    member = wired.member(controller.site, "tap@example.com")
+    phone = controller.site.create(CARDS, {"type": "mobile_credential", "uid": "0a0b0c0d0e0f"})
+    controller.site.create(
+        CARD_ASSIGNMENTS,
+        {"card_id": phone["id"], "assignee_type": "User", "assignee_id": member["id"]},
+    )
+    status, _, _ = await api.call(
+        "PATCH", f"/locks/{wired.lock['id']}", {"lock": {"two_factor_enabled": True}}
+    )
+    assert status == 204
+    reader = wired.sim.readers[0]
+    await until(lambda: reader.assigned, what="reader assigned")
+    locked = await reader.present(Credential(uid="0A0B0C0D0E0F", phone_unlocked=False))
+    assert not locked.granted and locked.code == "lc0008"
+    assert reader.led == "red"
+    unlocked = await reader.present(Credential(uid="0A0B0C0D0E0F", phone_unlocked=True))
+    assert unlocked.granted

@@ -45,6 +45,10 @@ LITERALS: list[tuple[bytes, Message]] = [
     (b'\x10{"credential":{"ndef":"d1010f","uid":"04a1b2c3"},"seq":3}',
      Present(3, Credential(uid="04a1b2c3", ndef="d1010f"))),
     (b'\x11{"active":true}', Tamper(True)),
+    (
+        b'\x10{"credential":{"phone_unlocked":false,"uid":"0A0B0C0D"},"seq":2}',
+        Present(2, Credential(uid="0A0B0C0D", phone_unlocked=False)),
+    ),
     (b'\x13{"state":"green"}', LedChanged(LedState.GREEN)),
     (b'\x12{"channel":3,"state":"open"}', InputChanged(3, InputState.OPEN)),
     (b'\x04{"assigned":true,"name":"Front door","state":"adopted"}',
