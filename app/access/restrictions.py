@@ -17,7 +17,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from app.access.codes import DenialCode
-from app.access.schedules import Consequence, effective_active
+from app.access.schedules import Consequence
 from app.access.site import Group, Lock, Place, SiteState
 
 EARTH_RADIUS_M = 6_371_000.0
@@ -71,13 +71,13 @@ def check_time(
     """Refuse outside the ``allow`` schedules of the door (if it restricts time) or else the
     group's (if it does); every unlock method is subject to it."""
     if lock.restrictions.time:
-        chosen = site.schedules("Lock", lock.id)
+        target = ("Lock", lock.id)
     elif group is not None and group.restrictions.time:
-        chosen = site.schedules("Group", group.id)
+        target = ("Group", group.id)
     else:
         return None
     zone = place.time_zone if place is not None else "UTC"
-    if effective_active(chosen, Consequence.ALLOW, now, zone):
+    if site.schedule_active(*target, Consequence.ALLOW, zone, now):
         return None
     return DenialCode.NOT_ALLOWED_NOW
 

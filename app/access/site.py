@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Protocol
 
 from app.access.roles import Scope
-from app.access.schedules import Schedule
+from app.access.schedules import Consequence, Schedule
 
 
 @dataclass(frozen=True)
@@ -162,4 +162,19 @@ class SiteState(Protocol):
 
     def schedules(self, scheduleable_type: str, scheduleable_id: int) -> Sequence[Schedule]:
         """Every schedule of a door (``"Lock"``) or a group (``"Group"``)."""
+        ...
+
+    def schedule_active(
+        self,
+        scheduleable_type: str,
+        scheduleable_id: int,
+        consequence: Consequence,
+        tz: str,
+        now: datetime,
+    ) -> bool:
+        """Whether a door's or group's schedules of ``consequence`` are in force at ``now``.
+
+        The same as ``schedules.effective_active`` over ``schedules(...)``; a view may answer
+        it from a cache of the day's windows.
+        """
         ...

@@ -25,7 +25,7 @@ from app.access.relays import (
 from app.controller.audit import AuditTrail, Event
 from app.controller.clock import Clock
 from app.controller.doors import DoorActions
-from app.controller.store import Row, Store
+from app.controller.store import Memo, Row, Store
 
 log = logging.getLogger("lintel.doors.monitor")
 
@@ -41,6 +41,7 @@ class DoorMonitor:
         self._states: dict[int, ds.DoorState] = {}
         self._timers: dict[int, asyncio.TimerHandle] = {}
         self._tasks: set[asyncio.Task[None]] = set()
+        self._memo = Memo(store)
         # Told of every opening: (lock id, authorized). Zones watch for forced ones.
         self.on_opened: Callable[[int, bool], None] | None = None
 
@@ -88,6 +89,9 @@ class DoorMonitor:
     # --- the reducer ---------------------------------------------------------------------------
 
     def _config(self, lock: Row) -> ds.DoorConfig:
+        return self._memo.get(("config", lock["id"]), lambda: self._read_config(lock))
+
+    def _read_config(self, lock: Row) -> ds.DoorConfig:
         wiring = self._store.rows(
             "SELECT type FROM controller_inputs WHERE lock_id = ?", (lock["id"],)
         )
@@ -108,7 +112,7 @@ class DoorMonitor:
 
     async def feed(self, lock_id: int, event: ds.DoorEvent, apply_relays: bool = True) -> None:
         """Apply one event to a door and carry out what it says."""
-        lock = self._store.get("locks", lock_id)
+        lock = self._memo.get(("lock", lock_id), lambda: self._store.get("locks", lock_id))
         if lock is None:
             return
         state = self._states.get(lock_id) or ds.DoorState(

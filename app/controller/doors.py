@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from app.controller.registry import DeviceRegistry
-from app.controller.store import Row, Store
+from app.controller.store import Memo, Row, Store
 from hardware.link import messages as m
 from hardware.link.errors import LinkError
 
@@ -20,6 +20,7 @@ class DoorActions:
         self._store = store
         self._registry = registry
         self.held: set[int] = set()  # locks held unlocked (scheduled unlock, first to arrive)
+        self._memo = Memo(store)
 
     # --- what the presenters show (LiveView) ----------------------------------------------------
 
@@ -37,6 +38,9 @@ class DoorActions:
 
     def connections(self, lock_id: int) -> list[Row]:
         """The relays wired to a lock, with their controller's serial and the pulse duration."""
+        return self._memo.get(("connections", lock_id), lambda: self._connections(lock_id))
+
+    def _connections(self, lock_id: int) -> list[Row]:
         return self._store.rows(
             "SELECT rc.duration, r.channel, c.serial, c.name FROM controller_relay_connections rc"
             " JOIN controller_relays r ON r.id = rc.relay_id"

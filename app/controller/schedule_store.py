@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping
+from datetime import datetime, timedelta
 from typing import Any
 
 from app.access.schedule_codec import parse_schedule, schedule_to_dict, update_schedule
-from app.access.schedules import Schedule, ScheduleError
+from app.access.schedules import Consequence, Schedule, ScheduleError, effective_windows
+from app.access.timewindows import Window
 from app.controller.audit import AuditTrail, Event
 from app.controller.errors import NotFound, ValidationFailed, invalid
 from app.controller.paging import Page, window
 from app.controller.site import SYSTEM, Actor
-from app.controller.store import Row, Store
+from app.controller.store import Memo, Row, Store
 
 TARGETS = {"Lock": "locks", "Group": "groups"}
 
@@ -28,7 +30,10 @@ class ScheduleStore:
         self._store = store
         self._audit = audit
         self._cache: dict[tuple[str, int], list[Schedule]] = {}
+        # (type, id, consequence, zone) -> (span start, span end, windows in force)
+        self._windows: dict[tuple[str, int, str, str], tuple[datetime, datetime, list[Window]]] = {}
         self._listeners: list[Callable[[], None]] = []
+        self._memo = Memo(store)
 
     def subscribe(self, listener: Callable[[], None]) -> None:
         """Call ``listener`` after any schedule changes (the unlock timer re-plans)."""
@@ -36,6 +41,7 @@ class ScheduleStore:
 
     def _changed(self) -> None:
         self._cache.clear()
+        self._windows.clear()
         for listener in list(self._listeners):
             listener()
 
@@ -61,12 +67,44 @@ class ScheduleStore:
         Raises:
             NotFound: no such door or group.
         """
+        return self._memo.get(
+            ("zone", scheduleable_type, scheduleable_id),
+            lambda: self._zone_of(scheduleable_type, scheduleable_id),
+        )
+
+    def _zone_of(self, scheduleable_type: str, scheduleable_id: int) -> str:
         table = TARGETS.get(scheduleable_type)
         target = self._store.get(table, scheduleable_id) if table else None
         if target is None:
             raise NotFound(f"{scheduleable_type} {scheduleable_id} not found")
         place = self._store.get("places", target["place_id"]) if target["place_id"] else None
         return str(place["time_zone"]) if place else "UTC"
+
+    def active(
+        self,
+        scheduleable_type: str,
+        scheduleable_id: int,
+        consequence: Consequence,
+        tz: str,
+        now: datetime,
+    ) -> bool:
+        """Whether ``consequence`` is in force now, from the day's windows computed once.
+
+        Deciding a card reads this on every presentation, so the windows of the next day are
+        kept until the clock leaves them or a schedule changes.
+        """
+        key = (scheduleable_type, scheduleable_id, consequence.value, tz)
+        cached = self._windows.get(key)
+        if cached is None or not cached[0] <= now < cached[1]:
+            start, end = now - timedelta(minutes=1), now + timedelta(days=1)
+            windows = effective_windows(
+                self.of(scheduleable_type, scheduleable_id), consequence, start, end, tz
+            )
+            cached = (start, end, windows)
+            if len(self._windows) > 50_000:
+                self._windows.clear()
+            self._windows[key] = cached
+        return any(w.start <= now < w.end for w in cached[2])
 
     def locks_with(self, *consequences: str) -> list[int]:
         """Doors that have schedules of these consequences."""

@@ -32,7 +32,7 @@ from app.controller.registry import DeviceRegistry, LiveDevice
 from app.controller.schedule_store import ScheduleStore
 from app.controller.scheduled_unlocks import ScheduledUnlocks
 from app.controller.site import SiteService
-from app.controller.site_state import SqlSiteState
+from app.controller.site_state import CachedSiteState, SqlSiteState
 from app.controller.store import Store
 from app.controller.zone_keeper import ZoneKeeper
 from hardware.link.server import LinkServer
@@ -85,7 +85,7 @@ class Controller:
         self.presenter = Presenter(self.store, self.doors)
         self.site = SiteService(self.store, self.audit, self.presenter, self.organization_id)
         self.schedules = ScheduleStore(self.store, self.audit)
-        self.site_state = SqlSiteState(self.store, self.schedules)
+        self.site_state = CachedSiteState(SqlSiteState(self.store, self.schedules), self.store)
         self.adoption = Adoption(self.store, self.site, self.registry, self.audit)
         self.event_sets = EventSets(self.store, config.clock)
         self.event_log = EventLog(self.store)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from app.access.roles import Scope
-from app.access.schedules import Schedule
+from app.access.schedules import Consequence, Schedule
 from app.access.site import (
     Card,
     CardAssignment,
@@ -19,7 +20,7 @@ from app.access.site import (
 )
 from app.controller.clock import parse_iso
 from app.controller.schedule_store import ScheduleStore
-from app.controller.store import Row, Store
+from app.controller.store import Memo, Row, Store
 
 
 def _restrictions(row: Row, radius: float = 300.0) -> Restrictions:
@@ -45,6 +46,17 @@ class SqlSiteState:
     def schedules(self, scheduleable_type: str, scheduleable_id: int) -> Sequence[Schedule]:
         """Schedules of a door or group, parsed once and cached."""
         return self._schedules.of(scheduleable_type, scheduleable_id)
+
+    def schedule_active(
+        self,
+        scheduleable_type: str,
+        scheduleable_id: int,
+        consequence: Consequence,
+        tz: str,
+        now: datetime,
+    ) -> bool:
+        """Whether the schedules of ``consequence`` are in force now (cached windows)."""
+        return self._schedules.active(scheduleable_type, scheduleable_id, consequence, tz, now)
 
     def reader(self, reader_id: int) -> Reader | None:
         """The reader with this id."""
@@ -157,3 +169,81 @@ class SqlSiteState:
             (lock_id,),
         )
         return [bytes(r["proximity_key"]) for r in rows]
+
+
+class CachedSiteState:
+    """The same lookups, each remembered until the site model is next written to.
+
+    A decision reads about ten rows; between edits of the site they never change, so the
+    decision path serves them from memory (``Store.generation`` tells when to forget).
+    """
+
+    def __init__(self, inner: SqlSiteState, store: Store) -> None:
+        self._inner = inner
+        self._memo = Memo(store)
+
+    def schedules(self, scheduleable_type: str, scheduleable_id: int) -> Sequence[Schedule]:
+        """Schedules of a door or group (cached by the schedule store)."""
+        return self._inner.schedules(scheduleable_type, scheduleable_id)
+
+    def schedule_active(
+        self,
+        scheduleable_type: str,
+        scheduleable_id: int,
+        consequence: Consequence,
+        tz: str,
+        now: datetime,
+    ) -> bool:
+        """Whether the schedules of ``consequence`` are in force now (cached windows)."""
+        return self._inner.schedule_active(scheduleable_type, scheduleable_id, consequence, tz, now)
+
+    def reader(self, reader_id: int) -> Reader | None:
+        """The reader with this id."""
+        return self._memo.get(("reader", reader_id), lambda: self._inner.reader(reader_id))
+
+    def lock(self, lock_id: int) -> Lock | None:
+        """The lock with this id."""
+        return self._memo.get(("lock", lock_id), lambda: self._inner.lock(lock_id))
+
+    def place(self, place_id: int) -> Place | None:
+        """The place with this id."""
+        return self._memo.get(("place", place_id), lambda: self._inner.place(place_id))
+
+    def cards_by_number(
+        self, card_type: str, facility_code: int | None, card_number: int
+    ) -> Sequence[Card]:
+        """Cards of a type with these numbers."""
+        key = ("cards", card_type, facility_code, card_number)
+        return self._memo.get(
+            key, lambda: self._inner.cards_by_number(card_type, facility_code, card_number)
+        )
+
+    def cards_by_uid(self, uid: str) -> Sequence[Card]:
+        """Cards with this UID."""
+        return self._memo.get(("uid", uid), lambda: self._inner.cards_by_uid(uid))
+
+    def card_assignments(self, card_id: int) -> Sequence[CardAssignment]:
+        """Assignments of a card."""
+        return self._memo.get(
+            ("assignments", card_id), lambda: self._inner.card_assignments(card_id)
+        )
+
+    def user(self, user_id: int) -> User | None:
+        """The user with this id."""
+        return self._memo.get(("user", user_id), lambda: self._inner.user(user_id))
+
+    def role_assignments(self, user_id: int) -> Sequence[RoleAssignment]:
+        """Roles the user holds."""
+        return self._memo.get(("roles", user_id), lambda: self._inner.role_assignments(user_id))
+
+    def groups_of_lock(self, lock_id: int) -> frozenset[int]:
+        """Groups linked to a lock."""
+        return self._memo.get(("groups", lock_id), lambda: self._inner.groups_of_lock(lock_id))
+
+    def group(self, group_id: int) -> Group | None:
+        """The group with this id."""
+        return self._memo.get(("group", group_id), lambda: self._inner.group(group_id))
+
+    def proximity_keys(self, lock_id: int) -> Sequence[bytes]:
+        """Proximity secrets of the readers at a door."""
+        return self._memo.get(("proximity", lock_id), lambda: self._inner.proximity_keys(lock_id))

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from app.controller.clock import Clock, iso, system_clock
 from app.controller.schema import ADDED_COLUMNS, SCHEMA, SCHEMA_VERSION
 
 Row = dict[str, Any]
+T = TypeVar("T")
 
 
 class StoreError(Exception):
@@ -48,6 +49,8 @@ class Store:
         )
         self._depth = 0
         self._closed = False
+        # Bumped by every write to the site model; caches compare it to know they are stale.
+        self.generation = 0
 
     def _add_missing_columns(self) -> None:
         for table, column, declaration in ADDED_COLUMNS:
@@ -87,12 +90,22 @@ class Store:
         finally:
             self._depth = 0
 
-    def execute(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> int:
+    def execute(
+        self, sql: str, params: Sequence[Any] | Mapping[str, Any] = (), *, site: bool = True
+    ) -> int:
         """Run one write; returns the last row id.
+
+        Args:
+            sql: the statement.
+            params: its parameters.
+            site: False for writes that change nothing a decision reads (the audit trail), so
+                caches of the site model stay valid.
 
         Raises:
             ConstraintError: a uniqueness or reference rule was broken.
         """
+        if site:
+            self.generation += 1
         try:
             cursor = self._db.execute(sql, params)
         except sqlite3.IntegrityError as exc:
@@ -154,3 +167,25 @@ class Store:
     def set_meta(self, key: str, value: str) -> None:
         """Store a value in the meta table."""
         self.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (key, value))
+
+
+class Memo:
+    """A cache of reads that empties itself whenever the site model was written to."""
+
+    def __init__(self, store: Store, limit: int = 200_000) -> None:
+        self._store = store
+        self._limit = limit
+        self._generation = -1
+        self._data: dict[Any, Any] = {}
+
+    def get(self, key: Any, compute: Callable[[], T]) -> T:
+        """The cached value for ``key``, computing (and keeping) it when missing or stale."""
+        if self._generation != self._store.generation or len(self._data) >= self._limit:
+            self._data.clear()
+            self._generation = self._store.generation
+        try:
+            return cast(T, self._data[key])
+        except KeyError:
+            value = compute()
+            self._data[key] = value
+            return value

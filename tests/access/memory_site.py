@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 
-from app.access.schedules import Schedule
+from app.access.schedules import Consequence, Schedule, effective_active
 from app.access.site import (
     Card,
     CardAssignment,
@@ -75,3 +76,14 @@ class MemorySite:
 
     def schedules(self, scheduleable_type: str, scheduleable_id: int) -> Sequence[Schedule]:
         return self.schedule_sets.get((scheduleable_type, scheduleable_id), [])
+
+    def schedule_active(
+        self,
+        scheduleable_type: str,
+        scheduleable_id: int,
+        consequence: Consequence,
+        tz: str,
+        now: datetime,
+    ) -> bool:
+        chosen = self.schedules(scheduleable_type, scheduleable_id)
+        return effective_active(chosen, consequence, now, tz)
