@@ -56,13 +56,16 @@ class Decisions:
         if decision.granted and lock_id is not None:
             if not self._doors.connections(lock_id):
                 decision = _refused(decision, "The door has no door controller relay connected")
-            elif not await self._doors.pulse_lock(lock_id):
+            elif not self._doors.reachable(lock_id):
                 decision = _refused(decision, OFFLINE)
-            elif self._monitor is not None:
+        # The trail first: a door opens only for a decision already on disk.
+        await self._audit.record_durably(decision_event(decision))
+        if decision.granted and lock_id is not None:
+            await self._doors.pulse_lock(lock_id)
+            if self._monitor is not None:
                 await self._monitor.granted(lock_id, self._doors.unlock_seconds(lock_id))
-        self._audit.record(decision_event(decision))
-        if decision.granted and lock_id is not None and self._on_granted is not None:
-            self._on_granted(decision)
+            if self._on_granted is not None:
+                self._on_granted(decision)
         return decision
 
 

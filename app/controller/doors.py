@@ -66,6 +66,12 @@ class DoorActions:
                 sent = True
         return sent
 
+    def reachable(self, lock_id: int) -> bool:
+        """Whether the door opens now: it is held unlocked or a controller of it is online."""
+        return lock_id in self.held or any(
+            self._registry.is_online(str(c["serial"])) for c in self.connections(lock_id)
+        )
+
     def unlock_seconds(self, lock_id: int) -> float:
         """How long a grant unlocks the door (its longest relay pulse)."""
         return max((float(c["duration"]) for c in self.connections(lock_id)), default=5.0)
