@@ -78,6 +78,16 @@ class DoorMonitor:
         """The door (or its place) was locked down or released."""
         await self.feed(lock_id, ds.LockDown(self._clock(), on))
 
+    async def restarted(self, lock_id: int) -> None:
+        """The door's controller came back (restart or power): reset what did not survive."""
+        lock = self._store.get("locks", lock_id)
+        state = self._states.get(lock_id)
+        if lock is None or state is None:
+            return
+        state, effects = ds.after_restart(self._config(lock), state)
+        self._states[lock_id] = state
+        await self._apply(lock, effects, apply_relays=True)
+
     async def tick(self, lock_id: int) -> None:
         """Let time pass for a door (held-open deadlines)."""
         await self.feed(lock_id, ds.Tick(self._clock()))

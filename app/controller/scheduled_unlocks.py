@@ -132,7 +132,7 @@ class ScheduledUnlocks:
                 await self._monitor.hold(lock_id, want)
                 self._record(lock_id, want)
             elif want and reassert:
-                await self._doors.hold(lock_id, True)
+                await self._monitor.hold(lock_id, True)
         return min(edges, default=None)
 
     def _wanted(self, lock_id: int, now: datetime) -> tuple[bool, datetime | None]:

@@ -5,6 +5,7 @@ It runs on any asyncio loop: the desktop app's (qasync) or its own when headless
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import os
@@ -110,6 +111,7 @@ class Controller:
             self.store, self.audit, self.registry, self.decisions, self.monitor
         )
         self.hub.on_reader_tamper = self._reader_tampered
+        self._tasks: set[asyncio.Task[None]] = set()
         self._link: LinkServer | None = None
         self._runner: web.AppRunner | None = None
         self.api_port: int | None = None
@@ -131,9 +133,22 @@ class Controller:
             self.zones.reader_tampered(reader.lock_id)
 
     def _device_changed(self, device: LiveDevice) -> None:
-        if device.kind == "door_controller" and device.connected:
-            # A door controller that (re)connects has forgotten its held relays.
-            self.scheduled_unlocks.poke(reassert=True)
+        if device.kind == "door_controller" and device.connected and device.record_id:
+            # A door controller that (re)connects lost its relay state with its power.
+            task = asyncio.get_running_loop().create_task(self._controller_back(device.serial))
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+
+    async def _controller_back(self, serial: str) -> None:
+        rows = self.store.rows(
+            "SELECT DISTINCT rc.lock_id FROM controller_relay_connections rc"
+            " JOIN controller_relays r ON r.id = rc.relay_id"
+            " JOIN controllers c ON c.id = r.controller_id WHERE c.serial = ?",
+            (serial,),
+        )
+        for row in rows:
+            await self.monitor.restarted(int(row["lock_id"]))
+        self.scheduled_unlocks.poke(reassert=True)
 
     def _bootstrap(self) -> tuple[int, bool]:
         """Create the organization and the administrator login on first start."""

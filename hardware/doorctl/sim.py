@@ -79,6 +79,13 @@ class SimDoorController(DeviceTwin):
         self._notifying: set[asyncio.Task[None]] = set()
         self.inputs = {channel: InputState.CLOSED for channel in range(1, INPUT_CHANNELS + 1)}
 
+    async def reboot(self) -> None:
+        """Restart: the relays lose power (every door falls back to its unpowered state)."""
+        for relay in self.relays:
+            relay.cancel_release()
+            relay.energized = False
+        await super().reboot()
+
     def relay(self, channel: int) -> Relay:
         """Return relay ``channel`` (1..5)."""
         return self.relays[channel - 1]

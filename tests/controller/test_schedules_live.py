@@ -208,3 +208,21 @@ async def test_first_to_arrive_waits_for_the_first_grant(rig: Rig) -> None:
     )
     await rig.at(START + timedelta(hours=4))  # 12:00
     await until(lambda: not relay.energized, what="released at the window's end")
+
+
+async def test_a_rebooted_door_controller_gets_its_hold_back(rig: Rig) -> None:
+    lock_id = rig.wired.lock["id"]
+    door = rig.wired.sim.controllers[0]
+    await rig.api.ok("POST", "/schedules", recurring("Lock", lock_id, "unlock", "07:00", "17:00"))
+    await rig.at(START)
+    await until(lambda: door.relay(1).energized, what="held")
+    await door.reboot()  # power cycle: the relay drops
+    assert not door.relay(1).energized
+    await until(lambda: door.connected, what="back online")
+    await until(lambda: door.relay(1).energized, what="hold re-asserted after the restart")
+    started = [
+        e
+        for e in rig.controller.event_log.recent(30)
+        if e["type"] == "lock.scheduled_unlock_started"
+    ]
+    assert len(started) == 1  # the same scheduled unlock, not a new one
