@@ -6,7 +6,7 @@ Both the REST API and the desktop app call this; neither writes SQL of its own.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from app.access.credentials import CredentialError, normalize_uid
@@ -116,6 +116,20 @@ class SiteService:
             [*args, limit, offset],
         )
         return Page([self.presenter.present(spec, r) for r in rows], offset, total)
+
+    def list_locks_of_groups(self, group_ids: Sequence[int], params: Mapping[str, str]) -> Page:
+        """A page of the doors linked to any of these groups (what a member may open)."""
+        limit, offset = window(params, LOCKS.default_limit)
+        if not group_ids:
+            return Page([], offset, 0)
+        marks = ", ".join("?" for _ in group_ids)
+        clause = f" WHERE id IN (SELECT lock_id FROM group_locks WHERE group_id IN ({marks}))"
+        total = int(self.store.scalar(f"SELECT count(*) FROM locks{clause}", group_ids))
+        rows = self.store.rows(
+            f"SELECT * FROM locks{clause} ORDER BY id LIMIT ? OFFSET ?",
+            [*group_ids, limit, offset],
+        )
+        return Page([self.presenter.present(LOCKS, r) for r in rows], offset, total)
 
     # --- writing -------------------------------------------------------------------------------
 

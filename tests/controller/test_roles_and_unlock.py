@@ -251,3 +251,24 @@ async def test_two_factor_tap_through_the_reader(
     assert reader.led == "red"
     unlocked = await reader.present(Credential(uid="0A0B0C0D0E0F", phone_unlocked=True))
     assert unlocked.granted
+
+
+async def test_members_and_links_list_only_their_doors(
+    api: Api, controller: Controller, wired: Wired
+) -> None:
+    vault = controller.site.create(LOCKS, {"name": "Vault", "place_id": wired.place["id"]})
+    member = wired.member(controller.site, "list@example.com")
+    secret = login_for(controller, "basic", member["id"])
+    status, doors, headers = await api.call("GET", "/locks", secret=secret)
+    assert status == 200 and [d["name"] for d in doors] == ["Front door"]
+    assert headers["X-Collection-Range"] == "0-0/1"
+    status, everything, _ = await api.call("GET", "/locks")
+    assert {d["id"] for d in everything} == {wired.lock["id"], vault["id"]}
+    _, link, _ = await api.call(
+        "POST", "/group_links", {"group_link": {"group_id": wired.group["id"], "name": "Guest"}}
+    )
+    async with api.session.get(
+        api.base + "/locks", headers={"Authorization": f"KISI-GROUP-LINK {link['secret']}"}
+    ) as response:
+        assert response.status == 200
+        assert [d["name"] for d in await response.json()] == ["Front door"]

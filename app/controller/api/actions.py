@@ -9,8 +9,8 @@ from aiohttp import web
 from app.access.codes import DenialCode
 from app.access.decide import UnlockRequest
 from app.access.restrictions import Method, UnlockContext
-from app.access.roles import ROLES, Permission
-from app.controller.api.auth import require_write
+from app.access.roles import ROLES, Permission, Scope
+from app.controller.api.auth import require, require_write
 from app.controller.api.context import actor_of, ctx, login
 from app.controller.api.crud import Handler
 from app.controller.api.http import no_content, page_response, path_id, read_json
@@ -182,8 +182,33 @@ def _activation(activate: bool) -> Handler:
     return handler
 
 
+async def list_locks(request: web.Request) -> web.StreamResponse:
+    """GET /locks: every door for those who read the site; a member's or link's own doors."""
+    c = ctx(request)
+    who = login(request)
+    if who.role.allows(Permission.READ_SITE):
+        return page_response(c.site.list(LOCKS, request.query))
+    if not who.role.allows(Permission.UNLOCK_GRANTED):
+        require(who, Permission.READ_SITE)
+    if who.link is not None:
+        groups = [who.link.group_id]
+    elif who.user_id is not None:
+        now = c.config.clock()
+        groups = [
+            ra.scope_id
+            for ra in c.site_state.role_assignments(who.user_id)
+            if ra.scope is Scope.GROUP
+            and (ra.valid_from is None or ra.valid_from <= now)
+            and (ra.valid_until is None or now < ra.valid_until)
+        ]
+    else:
+        groups = []
+    return page_response(c.site.list_locks_of_groups(groups, request.query))
+
+
 def add_routes(router: web.UrlDispatcher) -> None:
     """Register the action routes."""
+    router.add_get("/locks", list_locks)
     router.add_get("/organizations", organizations)
     router.add_get("/roles", roles)
     router.add_post("/locks/{id}/unlock", unlock)

@@ -89,7 +89,7 @@ def build_app(controller: Controller) -> web.Application:
     schedules.add_routes(router)
     zones.add_routes(router)
     add_crud(router, PLACES)
-    add_crud(router, LOCKS)
+    add_crud(router, LOCKS, "gcud")  # GET /locks is in actions: members see their own
     add_crud(router, GROUPS)
     add_crud(router, GROUP_LOCKS, "lgcd", before_list=_require_group_filter)
     add_crud(router, USERS)
