@@ -158,3 +158,50 @@ def test_two_factor_tap_needs_an_unlocked_phone() -> None:
     # Without two-factor on the door, a locked phone still opens it.
     relaxed = site(cards=s.cards, assignments=s.assignments)
     assert decide(UidRead("A1B2C3D4E5F6", phone_unlocked=False), 1, relaxed, NOW).granted
+
+
+@given(
+    role=st.sampled_from(
+        ["group_basic", "group_manager", "basic", "front_desk", "kiosk", "manager", "administrator"]
+    ),
+    scope_id=st.integers(1, 4),
+    linked=st.booleans(),
+    start=st.none() | st.integers(-5, 5),
+    end=st.none() | st.integers(-5, 5),
+    door_down=st.booleans(),
+    place_down=st.booleans(),
+    access=st.booleans(),
+    activated=st.booleans(),
+)
+def test_grants_only_with_a_reason(
+    role, scope_id, linked, start, end, door_down, place_down, access, activated
+) -> None:
+    hour = timedelta(hours=1)
+    scope = Scope.GROUP if role.startswith("group_") else Scope.ORGANIZATION
+    ra = RoleAssignment(
+        1,
+        7,
+        role,
+        scope,
+        scope_id,
+        None if start is None else NOW + start * hour,
+        None if end is None else NOW + end * hour,
+    )
+    s = site(
+        roles=[ra],
+        group_locks={(scope_id, 1)} if linked else set(),
+        locks={1: Lock(1, "Front", 1, locked_down=door_down)},
+        places={1: Place(1, "HQ", "UTC", locked_down=place_down)},
+        users={7: User(7, "Jane", "j@x", access_enabled=access)},
+        assignments=[CardAssignment(1, 1, 7, activated)],
+    )
+    decision = decide(MEMBER, 1, s, NOW)
+    in_window = (ra.valid_from is None or ra.valid_from <= NOW) and (
+        ra.valid_until is None or ra.valid_until > NOW
+    )
+    if decision.granted:
+        assert access and activated and in_window
+        if role == "administrator":
+            return
+        assert not place_down and not door_down
+        assert role == "manager" or (scope is Scope.GROUP and linked)
