@@ -142,7 +142,9 @@ class Adoption:
         self._adopted(peer, "controller.assign", "Controller", controller_id, values, actor)
         session = self._registry.session(peer.serial)
         if session is not None:
-            await _tell(session, m.Accepted(m.AdmissionState.ADOPTED, True, values["name"]))
+            await _tell(
+                session, m.Accepted(m.AdmissionState.ADOPTED, True, display_name(values["name"]))
+            )
         return controller_id
 
     def _adopted(
@@ -178,7 +180,8 @@ class Adoption:
         session = self._registry.session(row["serial"])
         if session is not None:
             assigned = row["lock_id"] is not None
-            await _tell(session, m.Accepted(m.AdmissionState.ADOPTED, assigned, row["name"]))
+            accepted = m.Accepted(m.AdmissionState.ADOPTED, assigned, display_name(row["name"]))
+            await _tell(session, accepted)
 
     async def identify(self, serial: str, seconds: float = 5.0) -> None:
         """Blink a device's LED so the installer can find it on the wall.
@@ -256,6 +259,12 @@ class Adoption:
         if row is None:
             raise NotFound(f"Reader {serial} is not adopted")
         return int(row["id"])
+
+
+def display_name(name: str) -> str:
+    """A name a device can show: printable, at most 128 characters, never empty."""
+    shown = "".join(c if c.isprintable() else " " for c in name).strip()[:128]
+    return shown or "Unnamed"
 
 
 async def _tell(session: Any, msg: m.ControllerMessage) -> None:

@@ -8,9 +8,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from app.controller.audit import present_event
-from app.controller.clock import iso, parse_iso
 from app.controller.errors import invalid
-from app.controller.paging import Page
+from app.controller.fields import parse_datetime
+from app.controller.paging import Page, parse_int
 from app.controller.store import Store
 
 CSV_COLUMNS = (
@@ -30,10 +30,7 @@ MAX_CSV_ROWS = 100_000
 
 
 def _int(params: Mapping[str, str], name: str) -> int:
-    try:
-        return int(params[name])
-    except ValueError:
-        raise invalid(name, "must be an integer") from None
+    return parse_int(params[name], name)
 
 
 def _where(params: Mapping[str, str]) -> tuple[str, list[Any]]:
@@ -65,11 +62,11 @@ def _where(params: Mapping[str, str]) -> tuple[str, list[Any]]:
     for name, op in (("since", ">="), ("until", "<")):
         if name in params:
             try:
-                moment = parse_iso(params[name])
+                stored = parse_datetime(params[name])
             except ValueError:
                 raise invalid(name, "must be an RFC 3339 date-time") from None
             where.append(f"created_at {op} ?")
-            args.append(iso(moment))
+            args.append(stored)
     return (" WHERE " + " AND ".join(where)) if where else "", args
 
 

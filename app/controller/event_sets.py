@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from app.controller.audit import present_event
 from app.controller.clock import Clock, iso, parse_iso
 from app.controller.errors import NotFound, ValidationFailed, invalid
+from app.controller.fields import MAX_INTEGER, parse_datetime
+from app.controller.paging import parse_int
 from app.controller.store import Store
 
 MAX_SPAN = timedelta(days=90)
@@ -36,6 +38,10 @@ def _duration(text: str) -> timedelta:
     return timedelta(days=days, hours=hours, minutes=minutes, seconds=seconds)
 
 
+def _instant(text: str) -> datetime:
+    return parse_iso(parse_datetime(text))
+
+
 def parse_interval(text: str) -> tuple[datetime, datetime]:
     """An ISO 8601 interval: start/end, start/duration or duration/end.
 
@@ -45,12 +51,17 @@ def parse_interval(text: str) -> tuple[datetime, datetime]:
     first, sep, second = text.partition("/")
     if not sep:
         raise ValueError("an interval has two parts separated by /")
-    if first.startswith("P"):
-        end = parse_iso(second)
-        start = end - _duration(first)
-    else:
-        start = parse_iso(first)
-        end = start + _duration(second) if second.startswith("P") else parse_iso(second)
+    try:
+        if first.startswith("P"):
+            end = _instant(second)
+            start = end - _duration(first)
+        else:
+            start = _instant(first)
+            end = start + _duration(second) if second.startswith("P") else _instant(second)
+        if not (start.astimezone(UTC).year >= 1000 and end.astimezone(UTC).year <= 9999):
+            raise ValueError("the interval must lie between the years 1000 and 9999")
+    except OverflowError:
+        raise ValueError("the interval must lie between the years 1000 and 9999") from None
     if end < start:
         raise ValueError("the interval ends before it starts")
     if end - start > MAX_SPAN:
@@ -93,8 +104,12 @@ class EventSets:
                 raise invalid(key, "must be a comma-separated string")
             if key == "event_success" and not isinstance(value, bool):
                 raise invalid(key, "must be true or false")
-            if key.endswith("_id") and (isinstance(value, bool) or not isinstance(value, int)):
+            if key.endswith("_id") and (
+                isinstance(value, bool) or not isinstance(value, int) or abs(value) > MAX_INTEGER
+            ):
                 raise invalid(key, "must be an integer")
+            if (key.endswith("_type") or key == "interval") and not isinstance(value, str):
+                raise invalid(key, "must be a string")
         set_id = self._store.insert(
             "event_sets",
             {
@@ -130,10 +145,8 @@ class EventSets:
                 where.append(f"{column} = ?")
                 args.append(int(filters[key]) if key == "event_success" else filters[key])
         if cursor:
-            if not cursor.isdigit():
-                raise invalid("cursor", "is not a cursor this server gave out")
             where.append("id > ?")
-            args.append(int(cursor))
+            args.append(parse_int(cursor, "cursor", 0))
         rows = self._store.rows(
             f"SELECT * FROM events WHERE {' AND '.join(where)} ORDER BY id LIMIT ?",
             [*args, limit + 1],

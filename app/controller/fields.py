@@ -2,15 +2,31 @@
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import UTC
 from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from app.controller.clock import iso, parse_iso
 from app.controller.errors import ValidationFailed
+
+# Integers beyond this are refused: SQLite stores 64-bit integers, and no field needs more.
+MAX_INTEGER = 2**62
+# Longer than any IANA name; longer keys are refused before the time zone database is asked.
+MAX_TIME_ZONE = 64
+# C0 and C1 control characters other than tab, line feed and carriage return (and DEL): they
+# break CSV exports, logs and device displays, and no name or note needs them.
+CONTROL_CHARACTERS = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
+_CONTROL = re.compile(f"[{CONTROL_CHARACTERS}]")
+# RFC 3339 as clients send it: seconds and the offset may be left out (naive times are UTC).
+_DATETIME = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]{1,9})?)?"
+    r"(?:[Zz]|[+-][0-9]{2}:[0-9]{2})?"
+)
 
 
 class Kind(StrEnum):
@@ -50,11 +66,43 @@ class FieldSpec:
 
 
 def _time_zone(value: str) -> str | None:
+    if not value or len(value) > MAX_TIME_ZONE:
+        return "is not a known IANA time zone"
     try:
         ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError, RecursionError):
         return "is not a known IANA time zone"
     return None
+
+
+def _text_problem(value: str) -> str | None:
+    """Why a string cannot be stored and shown as text, if it cannot."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return "is not valid Unicode"
+    if _CONTROL.search(value):
+        return "must not contain control characters"
+    return None
+
+
+def parse_datetime(value: str) -> str:
+    """An RFC 3339 date-time as stored: UTC with milliseconds.
+
+    Raises:
+        ValueError: not an RFC 3339 date-time, or outside the years 1000 to 9999 in UTC.
+    """
+    if not _DATETIME.fullmatch(value):
+        raise ValueError(value)
+    text = value[:10] + "T" + value[11:].replace("z", "Z")
+    try:
+        moment = parse_iso(text)
+        stored = iso(moment)
+    except OverflowError:
+        raise ValueError(value) from None
+    if not 1000 <= moment.astimezone(UTC).year <= 9999:
+        raise ValueError(value)
+    return stored
 
 
 def _coerce(spec: FieldSpec, value: Any) -> tuple[Any, str | None]:
@@ -62,6 +110,11 @@ def _coerce(spec: FieldSpec, value: Any) -> tuple[Any, str | None]:
     if kind in (Kind.STRING, Kind.TIME_ZONE):
         if not isinstance(value, str):
             return None, "must be a string"
+        problem = _text_problem(value)
+        if problem is not None:
+            return None, problem
+        if not spec.nullable and not value.strip():
+            return None, "can't be blank"
         if spec.max_length is not None and len(value) > spec.max_length:
             return None, f"is too long (maximum is {spec.max_length} characters)"
         if spec.choices is not None and value not in spec.choices:
@@ -74,11 +127,15 @@ def _coerce(spec: FieldSpec, value: Any) -> tuple[Any, str | None]:
     if kind is Kind.INTEGER:
         if isinstance(value, bool) or not isinstance(value, int):
             return None, "must be an integer"
-        if abs(value) > 2**62:
+        if abs(value) > MAX_INTEGER:
             return None, "is out of range"
     elif kind is Kind.NUMBER:
-        if isinstance(value, bool) or not isinstance(value, int | float) or value != value:
+        if isinstance(value, bool) or not isinstance(value, int | float):
             return None, "must be a number"
+        if isinstance(value, int) and abs(value) > MAX_INTEGER:
+            return None, "is out of range"
+        if not math.isfinite(value):
+            return None, "must be a finite number"
         value = float(value)
     elif kind is Kind.BOOLEAN:
         if not isinstance(value, bool):
@@ -88,7 +145,7 @@ def _coerce(spec: FieldSpec, value: Any) -> tuple[Any, str | None]:
         if not isinstance(value, str):
             return None, "must be an RFC 3339 date-time"
         try:
-            return iso(parse_iso(value)), None
+            return parse_datetime(value), None
         except ValueError:
             return None, "must be an RFC 3339 date-time"
     elif kind is Kind.OBJECT:

@@ -255,7 +255,7 @@ READERS = ResourceSpec(
     "readers",
     "Reader",
     fields=(
-        F("name", Kind.STRING, nullable=False, max_length=255),
+        F("name", Kind.STRING, nullable=False, max_length=128),
         F("description", Kind.STRING, max_length=2000),
         F("lock_id", Kind.INTEGER, on_create=False),
         F("buzzer_enabled", Kind.BOOLEAN, nullable=False, on_create=False),
@@ -275,7 +275,7 @@ CONTROLLERS = ResourceSpec(
     "controllers",
     "Controller",
     fields=(
-        F("name", Kind.STRING, nullable=False, max_length=255),
+        F("name", Kind.STRING, nullable=False, max_length=128),
         F("place_id", Kind.INTEGER, required=True, nullable=False, on_update=False),
     ),
     filters={"place_id": "place_id"},

@@ -15,7 +15,7 @@ from app.access.wiegand import FORMATS, WiegandError, encode
 from app.controller.audit import AuditTrail, Event
 from app.controller.errors import Conflict, NotFound, ValidationFailed, invalid
 from app.controller.fields import parse_fields
-from app.controller.paging import Page, window
+from app.controller.paging import Page, parse_int, window
 from app.controller.presenters import Presenter
 from app.controller.resources import (
     CARD_ASSIGNMENTS,
@@ -99,10 +99,7 @@ class SiteService:
             if param in params:
                 value: Any = params[param]
                 if column.endswith("_id") or column in ("id", "facility_code", "card_number"):
-                    try:
-                        value = int(value)
-                    except ValueError:
-                        raise invalid(param, "must be an integer") from None
+                    value = parse_int(value, param)
                 where.append(f"{column} = ?")
                 args.append(value)
         query = params.get("query")

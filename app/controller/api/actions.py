@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from aiohttp import web
@@ -17,7 +18,7 @@ from app.controller.api.http import no_content, page_response, path_id, read_jso
 from app.controller.audit import Event
 from app.controller.errors import Conflict, Forbidden, Unavailable, invalid
 from app.controller.paging import Page, window
-from app.controller.resources import CARD_ASSIGNMENTS, LOCKS, PLACES, ResourceSpec
+from app.controller.resources import CARD_ASSIGNMENTS, LOCKS, LOGINS, PLACES, ResourceSpec
 
 
 async def organizations(request: web.Request) -> web.StreamResponse:
@@ -67,8 +68,12 @@ def parse_unlock_body(body: Any) -> UnlockContext:
                 for k in ("latitude", "longitude")
             ):
                 raise invalid("location", "needs numeric latitude and longitude")
-            latitude, longitude = float(location["latitude"]), float(location["longitude"])
-            if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+            raw = (location["latitude"], location["longitude"])
+            # Range-check before float(): a 400-digit integer would overflow it.
+            if not (-90 <= raw[0] <= 90 and -180 <= raw[1] <= 180):
+                raise invalid("location", "is not on Earth")
+            latitude, longitude = float(raw[0]), float(raw[1])
+            if not (math.isfinite(latitude) and math.isfinite(longitude)):
                 raise invalid("location", "is not on Earth")
     proof = None
     if lock is not None:
@@ -206,8 +211,25 @@ async def list_locks(request: web.Request) -> web.StreamResponse:
     return page_response(c.site.list_locks_of_groups(groups, request.query))
 
 
+async def delete_login(request: web.Request) -> web.StreamResponse:
+    """DELETE /logins/{id}, refusing what would lock every administrator out."""
+    c = ctx(request)
+    who = login(request)
+    require_write(who, LOGINS)
+    login_id = path_id(request)
+    row = c.site.row(LOGINS, login_id)
+    if login_id == who.id and who.link is None:
+        raise Conflict("You cannot delete the login you are using", "afc409")
+    admins = c.store.scalar("SELECT count(*) FROM logins WHERE role_id = 'administrator'")
+    if row["role_id"] == "administrator" and int(admins) <= 1:
+        raise Conflict("This is the last administrator login; create another first", "afc409")
+    c.site.delete(LOGINS, login_id, actor_of(request))
+    return no_content()
+
+
 def add_routes(router: web.UrlDispatcher) -> None:
     """Register the action routes."""
+    router.add_delete("/logins/{id}", delete_login)
     router.add_get("/locks", list_locks)
     router.add_get("/organizations", organizations)
     router.add_get("/roles", roles)

@@ -102,5 +102,5 @@ def build_app(controller: Controller) -> web.Application:
     add_crud(router, CONTROLLER_INPUTS, "lgu")
     add_crud(router, RELAY_CONNECTIONS, "lgcud")
     add_crud(router, GROUP_LINKS, "lcd")
-    add_crud(router, LOGINS, "lgcd")
+    add_crud(router, LOGINS, "lgc")  # DELETE /logins/{id} is in actions: it guards lockout
     return app

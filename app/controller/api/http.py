@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from typing import Any
 
 from aiohttp import web
@@ -20,6 +21,8 @@ from app.controller.errors import (
 from app.controller.paging import Page
 
 MAX_BODY = 1 << 20
+# Deeper JSON than any body of this API; refused before Python's recursion limit is near.
+MAX_DEPTH = 32
 
 # The one place where error kinds become HTTP status codes.
 STATUS: dict[type[ControllerError], int] = {
@@ -45,6 +48,52 @@ def plain_error(status: int, message: str, code: str) -> web.Response:
     return web.json_response({"error": message, "code": code}, status=status)
 
 
+def _finite(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"{text} is out of range")
+    return value
+
+
+def _constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def _depth(value: Any) -> int:
+    """How deeply arrays and objects nest (stops counting past :data:`MAX_DEPTH`)."""
+    depth, level = 0, [value]
+    while level and depth <= MAX_DEPTH:
+        depth += 1
+        nested: list[Any] = []
+        for item in level:
+            if isinstance(item, dict):
+                nested.extend(item.values())
+            elif isinstance(item, list):
+                nested.extend(item)
+        level = [v for v in nested if isinstance(v, dict | list)]
+    return depth
+
+
+def parse_json(raw: bytes) -> Any:
+    """Strict JSON as this API takes it: UTF-8, finite numbers, no NaN, bounded nesting.
+
+    Raises:
+        ValidationFailed: anything else.
+    """
+    try:
+        body = json.loads(raw, parse_float=_finite, parse_constant=_constant)
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        raise invalid("body", "is not valid JSON") from None
+    if _depth(body) > MAX_DEPTH:
+        raise invalid("body", f"nests deeper than {MAX_DEPTH} levels")
+    try:
+        # A lone surrogate escape (\ud800) decodes to text that cannot be stored or sent on.
+        json.dumps(body, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        raise invalid("body", "is not valid Unicode") from None
+    return body
+
+
 async def read_json(request: web.Request, *, optional: bool = False) -> Any:
     """The request's JSON body.
 
@@ -56,10 +105,7 @@ async def read_json(request: web.Request, *, optional: bool = False) -> Any:
         if optional:
             return {}
         raise invalid("body", "is required")
-    try:
-        return json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
-        raise invalid("body", "is not valid JSON") from None
+    return parse_json(raw)
 
 
 async def read_root(request: web.Request, root: str, *, optional: bool = False) -> Any:
@@ -88,7 +134,7 @@ def path_id(request: web.Request, name: str = "id") -> int:
         NotFound: not a positive integer (so no object can have it).
     """
     raw = request.match_info[name]
-    if not raw.isdigit() or len(raw) > 18:
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 18:
         raise NotFound(f"No object with id {raw[:40]!r}")
     return int(raw)
 

@@ -16,6 +16,7 @@ from app.controller.api.http import no_content, page_response, path_id, read_roo
 from app.controller.clock import iso
 from app.controller.errors import invalid
 from app.controller.event_sets import parse_interval
+from app.controller.paging import parse_int
 
 MAX_SUMMARY = timedelta(days=62)
 
@@ -58,9 +59,7 @@ async def delete_schedule(request: web.Request) -> web.StreamResponse:
 def _target(query: Any) -> tuple[str, int]:
     for param, kind in (("lock_id", "Lock"), ("group_id", "Group")):
         if param in query:
-            if not str(query[param]).isdigit():
-                raise invalid(param, "must be an integer")
-            return kind, int(query[param])
+            return kind, parse_int(str(query[param]), param, 1)
     raise invalid("lock_id", "give lock_id or group_id")
 
 
