@@ -3,7 +3,9 @@
 Usage: `.venv/bin/python scripts/screenshots.py docs/screenshots` (or `make screenshots`).
 Starts Xvfb, the app's main window with an embedded controller in a temporary folder, and
 simulated devices on loopback (discovery on the loopback interface only), walks through
-commissioning a door, and saves a PNG of each step.
+commissioning a door, puts doors in every live state and gives one a week of schedules, and
+saves a PNG of each step. The controller's clock starts at a fixed moment (see
+SCREENSHOT_START), so the schedule week looks the same on every run.
 """
 
 from __future__ import annotations
@@ -16,10 +18,22 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+# The walkthrough runs on a clock that starts on Wednesday 23 December 2026, 10:30 in Berlin
+# and then ticks normally, so the schedule screenshot always shows the same (Christmas) week.
+SCREENSHOT_START = datetime(2026, 12, 23, 9, 30, tzinfo=UTC)
+
+
+def screenshot_clock() -> Callable[[], datetime]:
+    """A clock that starts at SCREENSHOT_START and advances in real time."""
+    began = time.monotonic()
+    return lambda: SCREENSHOT_START + timedelta(seconds=time.monotonic() - began)
 
 
 def start_xvfb() -> subprocess.Popen[bytes]:
@@ -55,8 +69,6 @@ async def until(check: Callable[[], object], what: str, timeout: float = 15) -> 
 
 async def walkthrough(out: Path, data: Path) -> None:
     """Drive the app through commissioning and save screenshots."""
-    from PySide6.QtWidgets import QApplication
-
     from app.access.wiegand import encode
     from app.controller.resources import LOCKS, PLACES
     from app.controller.service import Controller, ControllerConfig
@@ -72,6 +84,7 @@ async def walkthrough(out: Path, data: Path) -> None:
             device_host="127.0.0.1",
             device_port=0,
             device_fallback_port=None,
+            clock=screenshot_clock(),
         )
     )
     await controller.start()
@@ -88,11 +101,11 @@ async def walkthrough(out: Path, data: Path) -> None:
     window = MainWindow(controller, interface="lo")
     window.resize(1280, 760)
     window.show()
-    app = QApplication.instance()
-    assert app is not None
 
-    def shot(name: str) -> None:
-        app.processEvents()
+    async def shot(name: str) -> None:
+        # Let the loop run what is pending (layout, paints, controller callbacks) through qasync;
+        # processEvents() here would run asyncio callbacks inside this task and break them.
+        await asyncio.sleep(0.2)
         window.grab().save(str(out / f"{name}.png"))
         print(f"saved {out / name}.png")
 
@@ -109,7 +122,7 @@ async def walkthrough(out: Path, data: Path) -> None:
     installer.select_serial(reader.serial)
     installer.adopt_token.setText(reader.token)
     installer.adopt_name.setText("Front door reader")
-    shot("installer-adopt")
+    await shot("installer-adopt")
 
     await controller.adoption.assign_reader(
         reader.token, {"name": "Front door reader", "place_id": place["id"]}
@@ -124,9 +137,9 @@ async def walkthrough(out: Path, data: Path) -> None:
     installer.reader_door.setCurrentIndex(0)
     installer.assign_door()
     await until(lambda: reader.led == "white", "reader assigned")
-    shot("installer-reader")
+    await shot("installer-reader")
     installer.select_serial(door_controller.serial)
-    shot("installer-door-controller")
+    await shot("installer-door-controller")
 
     site = window.site
     window.tabs.setCurrentWidget(site)
@@ -146,20 +159,175 @@ async def walkthrough(out: Path, data: Path) -> None:
     site.card_facility.setValue(118)
     site.card_number.setValue(1603)
     site.give_card()
-    site.tabs.setCurrentIndex(3)
-    shot("site-people")
-    site.tabs.setCurrentIndex(1)
-    shot("site-doors")
+    site.tabs.setCurrentIndex(site.tabs.count() - 1)
+    await shot("site-people")
+    await doors_in_every_state(controller, place["id"], sim, data, window)
+    site.tabs.setCurrentWidget(site.doors_view)
+    site.doors_view.select_lock(site.doors_view.rows[2].lock_id)
+    await shot("site-doors")
+    schedules_of_the_week(controller, window)
+    site.tabs.setCurrentWidget(site.schedules)
+    await shot("site-schedules")
 
     await reader.present(Credential(wiegand=encode("H10301", 118, 1603)))
     await reader.present(Credential(wiegand=encode("H10301", 7, 4242)))
     window.tabs.setCurrentWidget(window.events)
-    shot("events")
+    await shot("events")
     del second
     await window.shutdown()
     await sim.async_close()
+    for extra in EXTRA_SIMS:
+        await extra.async_close()
     await controller.stop()
     window.close()
+
+
+EXTRA_SIMS: list[Any] = []
+
+
+async def doors_in_every_state(
+    controller: Any, place_id: int, sim: Any, data: Path, window: Any
+) -> None:
+    """Wire more doors and drive the simulated inputs so the doors tab shows each state."""
+    from app.controller.resources import CONTROLLER_INPUTS, CONTROLLERS, LOCKS, RELAY_CONNECTIONS
+    from hardware.devicesim.sim import DeviceSim
+    from hardware.link.runner import ServerAddress
+
+    site = controller.site
+    lock = {lk["name"]: lk["id"] for lk in site.list(LOCKS, {"limit": "250"}).items}
+    for name in ("Side entrance", "Garage", "Bike store", "Meeting room", "Car park gate"):
+        lock[name] = site.create(LOCKS, {"name": name, "place_id": place_id})["id"]
+    lock["Loading dock"] = site.create(LOCKS, {"name": "Loading dock", "place_id": place_id})["id"]
+    more = DeviceSim(
+        data / "more-devices",
+        0,
+        2,
+        ServerAddress("127.0.0.1", controller.device_port, None),
+        heartbeat_interval=None,
+    )
+    EXTRA_SIMS.append(more)
+    await more.start()
+    await until(lambda: all(c.connected for c in more.controllers), "more door controllers")
+    first = sim.controllers[0]
+    second, third = more.controllers
+    for device, name in ((second, "Controller 2"), (third, "Controller 3")):
+        await controller.adoption.assign_controller(
+            device.token, {"name": name, "place_id": place_id}
+        )
+    wiring = [
+        (first, 2, "Back door", 5),
+        (first, 3, "Server room", 5),
+        (first, 4, "Side entrance", 5),
+        (second, 1, "Garage", 5),
+        (second, 2, "Bike store", 60),
+        (second, 3, "Meeting room", 5),
+        (third, 1, "Car park gate", 5),
+    ]
+    for device, channel, door, seconds in wiring:
+        relay = next(
+            r for r in controller.adoption.relays(device.serial) if r["channel"] == channel
+        )
+        site.create(
+            RELAY_CONNECTIONS,
+            {"type": "lock", "relay_id": relay["id"], "lock_id": lock[door], "duration": seconds},
+        )
+
+    def contact(device: Any, channel: int, door: str) -> None:
+        ids = {c["serial"]: c["id"] for c in site.list(CONTROLLERS, {"limit": "250"}).items}
+        inputs = site.list(CONTROLLER_INPUTS, {"controller_id": str(ids[device.serial])}).items
+        row = next(i for i in inputs if i["channel"] == channel)
+        site.update(CONTROLLER_INPUTS, row["id"], {"type": "contact_sensor", "lock_id": lock[door]})
+
+    contact(first, 1, "Server room")
+    contact(first, 2, "Side entrance")
+    contact(second, 1, "Meeting room")
+    site.update(LOCKS, lock["Side entrance"], {"held_open_duration": 1})
+    doors = window.site.doors_view.doors
+    # Front door: held unlocked by its opening hours (it is Wednesday morning).
+    controller.schedules.create(weekly(lock["Front door"], "Opening hours", "08:00", "18:00", 5))
+    # Back door: locked down from the doors tab.
+    await doors.lock_down(lock["Back door"], True)
+    # Server room: opened without a grant.
+    await first.set_input(1, "open")
+    # Side entrance: unlocked, opened and left open past its one second.
+    await doors.unlock(lock["Side entrance"])
+    await first.set_input(2, "open")
+    # Meeting room: unlocked and opened; Bike store: unlocked for a minute.
+    await doors.unlock(lock["Meeting room"])
+    await second.set_input(1, "open")
+    await doors.unlock(lock["Bike store"])
+    # Car park gate: its door controller went away.
+    await third.async_close()
+    view = window.site.doors_view
+    wanted = {
+        "Front door": "On scheduled unlock",
+        "Back door": "Locked down",
+        "Server room": "Forced open",
+        "Side entrance": "Held open",
+        "Meeting room": "Open",
+        "Bike store": "Unlocked",
+        "Garage": "Locked",
+        "Car park gate": "Door controller offline",
+        "Loading dock": "Not wired yet",
+    }
+    await until(
+        lambda: all(view.status_of(lock[d]) == s for d, s in wanted.items()),
+        "every door state",
+    )
+
+
+def weekly(lock_id: int, name: str, start: str, end: str, days: int, **extra: Any) -> dict:
+    """A weekly unlock schedule body on the first ``days`` weekdays (or the ones in extra)."""
+    names = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+    return {
+        "type": "recurring_event",
+        "name": name,
+        "enabled": True,
+        "consequence": "unlock",
+        "scheduleable_type": "Lock",
+        "scheduleable_id": lock_id,
+        **{day: i < days for i, day in enumerate(names)},
+        "starts_at_time": start,
+        "ends_at_time": end,
+        **extra,
+    }
+
+
+def schedules_of_the_week(controller: Any, window: Any) -> None:
+    """Give the front door a week of schedules: early shift, cleaners, holidays, a delivery."""
+    from app.controller.resources import LOCKS
+
+    front = controller.site.list(LOCKS, {"limit": "1"}).items[0]["id"]
+    store = controller.schedules
+    store.create(weekly(front, "Early shift", "06:30", "08:00", 5, consequence="first_to_arrive"))
+    store.create(weekly(front, "Night cleaners", "22:00", "02:00", 0, tuesday=True, thursday=True))
+    common = {"enabled": True, "scheduleable_type": "Lock", "scheduleable_id": front}
+    store.create(
+        {
+            **common,
+            "type": "holiday_calendar",
+            "name": "Public holidays",
+            "consequence": "unlock",
+            "override": True,
+            "region": "de",
+            "observed": False,
+        }
+    )
+    store.create(
+        {
+            **common,
+            "type": "single_event",
+            "name": "Delivery",
+            "consequence": "unlock",
+            "starts_at": "2026-12-24T18:00:00Z",
+            "ends_at": "2026-12-24T19:30:00Z",
+        }
+    )
+    editor = window.site.schedules
+    editor.choose_target("Lock", front)
+    editor.refresh()
+    night = next(s["id"] for s in editor.model.schedules() if s["name"] == "Night cleaners")
+    editor.select_schedule(night)
 
 
 def main() -> int:

@@ -1,4 +1,4 @@
-"""The site area: places, doors, groups, people and their cards — enough to set up a site."""
+"""The site area: places, doors, schedules, groups, people and their cards."""
 
 from __future__ import annotations
 
@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from qasync import asyncSlot
 
 from app.controller.resources import (
     CARD_ASSIGNMENTS,
@@ -37,7 +36,10 @@ from app.controller.resources import (
     ResourceSpec,
 )
 from app.ui.bridge import ControllerBridge
+from app.ui.dialogs import DialogService
+from app.ui.doors_view import DoorsView
 from app.ui.errors import explain
+from app.ui.schedule_editor import ScheduleEditor
 from app.ui.widgets import Feedback, fill_combo, named
 
 ALL = {"limit": "250"}
@@ -73,9 +75,18 @@ def _selected_id(table: QTableWidget) -> Any:
 
 
 class SiteArea(QWidget):
-    """Tabs for places, doors, groups and people; each a list with a form below it."""
+    """Tabs for places, doors, schedules, groups and people.
 
-    def __init__(self, bridge: ControllerBridge, parent: QWidget | None = None) -> None:
+    Doors (:mod:`app.ui.doors_view`) and schedules (:mod:`app.ui.schedule_editor`) are views of
+    their own; the other tabs are a list with a form below it.
+    """
+
+    def __init__(
+        self,
+        bridge: ControllerBridge,
+        parent: QWidget | None = None,
+        dialogs: DialogService | None = None,
+    ) -> None:
         super().__init__(parent)
         self.bridge = bridge
         self.controller = bridge.controller
@@ -83,8 +94,13 @@ class SiteArea(QWidget):
         self.feedback = Feedback()
         self.tabs = QTabWidget()
         self.tabs.setObjectName("siteTabs")
+        self.doors_view = DoorsView(bridge, dialogs, self.feedback)
+        self.doors = self.doors_view.model  # the doors table's rows
+        self.door_name = self.doors_view.door_name
+        self.schedules = ScheduleEditor(bridge, dialogs, self.feedback)
         self.tabs.addTab(self._places_page(), "Places")
-        self.tabs.addTab(self._doors_page(), "Doors")
+        self.tabs.addTab(self.doors_view, "Doors")
+        self.tabs.addTab(self.schedules, "Schedules")
         self.tabs.addTab(self._groups_page(), "Groups")
         self.tabs.addTab(self._people_page(), "People and cards")
         self.tabs.currentChanged.connect(lambda _index: self.feedback.clear())
@@ -92,7 +108,6 @@ class SiteArea(QWidget):
         layout.addWidget(self.tabs, 1)
         layout.addWidget(self.feedback)
         bridge.site_changed.connect(self.refresh)
-        bridge.device_changed.connect(lambda _device: self._refresh_doors())
         self.refresh()
 
     # --- helpers -------------------------------------------------------------------------------
@@ -156,45 +171,6 @@ class SiteArea(QWidget):
         ):
             self.place_name.clear()
             self.place_address.clear()
-
-    # --- doors ---------------------------------------------------------------------------------
-
-    def _doors_page(self) -> QWidget:
-        self.doors = _table("doorsTable", ["Door", "Place", "Relay", "State"])
-        self.door_name = named(QLineEdit(), "doorName")
-        self.door_place = named(QComboBox(), "doorPlace")
-        form = QFormLayout()
-        form.addRow("Name", self.door_name)
-        form.addRow("Place", self.door_place)
-        return self._page(
-            self.doors,
-            form,
-            self._button("Add door", "addDoor", self.add_door),
-            self._button("Unlock selected door", "unlockDoor", self.unlock_door),
-        )
-
-    def add_door(self) -> None:
-        """Create a door from the form."""
-        name = self.door_name.text().strip()
-        if self._create(
-            LOCKS, {"name": name, "place_id": self.door_place.currentData()}, f"Added door {name}."
-        ):
-            self.door_name.clear()
-
-    @asyncSlot()
-    async def unlock_door(self) -> None:
-        """Pulse the selected door's relay, as an administrator at this computer."""
-        lock_id = _selected_id(self.doors)
-        if lock_id is None:
-            self.feedback.error("Select a door first.")
-            return
-        if await self.controller.doors.pulse_lock(lock_id):
-            self.feedback.success("Door unlocked.")
-        else:
-            self.feedback.error(
-                "The door did not open: connect a relay to it (Installer) and make sure its "
-                "door controller is online."
-            )
 
     # --- groups --------------------------------------------------------------------------------
 
@@ -342,8 +318,6 @@ class SiteArea(QWidget):
                 for p in places
             ],
         )
-        fill_combo(self.door_place, [(p["name"], p["id"]) for p in places])
-        self._refresh_doors()
         groups = self.site.list(GROUPS, ALL).items
         group_names = {g["id"]: g["name"] for g in groups}
         locks = self.site.list(LOCKS, ALL).items
@@ -402,19 +376,3 @@ class SiteArea(QWidget):
         if card.get("card_number") is not None:
             return f"{card['facility_code']}:{card['card_number']}"
         return str(card.get("uid"))
-
-    def _refresh_doors(self) -> None:
-        rows = []
-        for lk in self.site.list(LOCKS, ALL).items:
-            wiring = self.controller.doors.connections(lk["id"])
-            relay = ", ".join(f"{c['name']}, relay {c['channel']}" for c in wiring) or "No relay"
-            if not lk["configured"]:
-                state = "Not wired yet"
-            elif lk["locked_down"]:
-                state = "Locked down"
-            elif not lk["online"]:
-                state = "Door controller offline"
-            else:
-                state = "Unlocked" if lk["unlocked"] else "Locked"
-            rows.append((lk["id"], [lk["name"], lk["place"]["name"], relay, state]))
-        _fill(self.doors, rows)

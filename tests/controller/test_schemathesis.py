@@ -40,7 +40,8 @@ from schemathesis.specs.openapi.checks import (
 
 from app.controller.api.app import build_app
 from app.controller.api.http import parse_json
-from app.controller.api.openapi import field_example, openapi_document
+from app.controller.api.openapi import openapi_document
+from app.controller.api.openapi_inputs import field_example
 from app.controller.errors import ValidationFailed
 from app.controller.fields import parse_datetime, parse_fields
 from app.controller.paging import parse_int
