@@ -205,7 +205,7 @@ class ScheduleStore:
         )
         return created
 
-    def update(self, schedule_id: int, body: Any) -> None:
+    def update(self, schedule_id: int, body: Any, actor: Actor = SYSTEM) -> None:
         """Apply a partial change and validate the whole schedule again."""
         row = self._row(schedule_id)
         current = parse_schedule(json.loads(row["body"]), schedule_id=schedule_id)
@@ -216,12 +216,27 @@ class ScheduleStore:
         self._check_target(schedule)
         self._store.update("schedules", schedule_id, self._columns(schedule))
         self._changed()
+        self._recorded("schedule.update", schedule_id, schedule.name, actor)
 
-    def delete(self, schedule_id: int) -> None:
+    def delete(self, schedule_id: int, actor: Actor = SYSTEM) -> None:
         """Remove a schedule."""
-        self._row(schedule_id)
+        row = self._row(schedule_id)
         self._store.delete("schedules", schedule_id)
         self._changed()
+        self._recorded("schedule.delete", schedule_id, json.loads(row["body"]).get("name"), actor)
+
+    def _recorded(self, kind: str, schedule_id: int, name: str | None, actor: Actor) -> None:
+        self._audit.record(
+            Event(
+                type=kind,
+                actor_type=actor.kind,
+                actor_id=actor.id,
+                actor_name=actor.name,
+                object_type="Schedule",
+                object_id=schedule_id,
+                object_name=name,
+            )
+        )
 
     def _check_target(self, schedule: Schedule) -> None:
         table = TARGETS.get(schedule.scheduleable_type.value)

@@ -109,8 +109,11 @@ class ScheduledUnlocks:
             if until is not None:
                 delay = min(MAX_SLEEP, max(0.0, (until - self._clock()).total_seconds()))
             self._wake.clear()
+            # asyncio.timeout, not wait_for: on 3.11 wait_for can swallow the cancel that stop()
+            # sends when the wake-up and the cancel land in the same loop turn.
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout=delay)
+                async with asyncio.timeout(delay):
+                    await self._wake.wait()
 
     async def evaluate(self) -> datetime | None:
         """Hold or release every door as its schedules say now; returns the next edge."""

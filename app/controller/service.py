@@ -27,6 +27,7 @@ from app.controller.doors import DoorActions
 from app.controller.event_log import EventLog
 from app.controller.event_sets import EventSets
 from app.controller.hub import ControllerHub
+from app.controller.lockdown import Lockdowns
 from app.controller.logins import create_login, write_secret_file
 from app.controller.presenters import Presenter
 from app.controller.registry import DeviceRegistry, LiveDevice
@@ -111,6 +112,7 @@ class Controller:
             self.store, self.audit, self.registry, self.decisions, self.monitor
         )
         self.hub.on_reader_tamper = self._reader_tampered
+        self.lockdowns = Lockdowns(self.site, self.monitor, self.scheduled_unlocks, self.audit)
         self._tasks: set[asyncio.Task[None]] = set()
         self._link: LinkServer | None = None
         self._runner: web.AppRunner | None = None

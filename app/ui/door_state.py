@@ -9,12 +9,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any, Protocol
+from typing import Any
 
 from app.access.decide import UnlockRequest
 from app.access.doorstate import DoorState
 from app.access.restrictions import Method
-from app.controller.audit import Event
 from app.controller.errors import ValidationFailed
 from app.controller.resources import LOCKS, PLACES
 from app.controller.service import Controller
@@ -135,53 +134,11 @@ class DoorSettings:
     time_restriction: bool
 
 
-class Lockdowns(Protocol):
-    """Lock a door down or cancel it (the controller has no Python method for this yet)."""
-
-    async def lock_down(self, lock_id: int, on: bool, actor: Actor) -> None:
-        """Lock the door down (``on``) or cancel its lockdown."""
-        ...
-
-
-class ApiLockdowns:
-    """STAND-IN for a missing controller method ``Controller.lock_down(lock_id, on, actor)``.
-
-    It takes the same steps, through the same service objects, as the REST handler for
-    ``POST /locks/{id}/lock_down`` in ``app/controller/api/actions.py``; replace it with the
-    controller's method once that exists.
-    """
-
-    def __init__(self, controller: Controller) -> None:
-        self._c = controller
-
-    async def lock_down(self, lock_id: int, on: bool, actor: Actor) -> None:
-        """Lock the door down (``on``) or cancel its lockdown, and record it."""
-        c = self._c
-        row = c.site.row(LOCKS, lock_id)
-        since = c.store.now() if on else None
-        c.store.update(LOCKS.table, lock_id, {"locked_down": int(on), "locked_down_since": since})
-        c.audit.record(
-            Event(
-                type=f"lock.{'lock_down' if on else 'cancel_lockdown'}",
-                actor_type=actor.kind,
-                actor_id=actor.id,
-                actor_name=actor.name,
-                object_type="Lock",
-                object_id=lock_id,
-                object_name=row["name"],
-                place_id=row["place_id"],
-            )
-        )
-        await c.monitor.lockdown(lock_id, on)
-        c.scheduled_unlocks.poke()  # a lockdown releases held doors at once
-
-
 class DoorsModel:
     """Reads door rows from the controller and carries out the doors view's actions."""
 
-    def __init__(self, controller: Controller, lockdowns: Lockdowns | None = None) -> None:
+    def __init__(self, controller: Controller) -> None:
         self.controller = controller
-        self.lockdowns = lockdowns or ApiLockdowns(controller)
 
     def rows(self) -> list[DoorRow]:
         """Every door, in the order they were added."""
@@ -250,7 +207,7 @@ class DoorsModel:
 
     async def lock_down(self, lock_id: int, on: bool) -> None:
         """Lock a door down, or cancel its lockdown."""
-        await self.lockdowns.lock_down(lock_id, on, APP_ACTOR)
+        await self.controller.lockdowns.set(LOCKS, lock_id, on, APP_ACTOR)
 
     def settings(self, lock_id: int) -> DoorSettings:
         """A door's current settings."""

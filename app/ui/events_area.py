@@ -51,6 +51,24 @@ EVENT_NAMES = {
     "device.rejected": "Device refused",
     "controller_input.opened": "Input opened",
     "controller_input.closed": "Input closed",
+    "controller_input.tamper": "Input line fault",
+    "lock.opened": "Door opened",
+    "lock.closed": "Door closed",
+    "lock.held_open": "Door held open",
+    "lock.forced_open": "Door forced open",
+    "lock.scheduled_unlock_started": "Scheduled unlock started",
+    "lock.scheduled_unlock_ended": "Scheduled unlock ended",
+    "controller.tamper": "Door controller tamper",
+    "reader.reset_tamper": "Reader tamper cleared",
+    "group_link.create": "Access link created",
+    "schedule.create": "Schedule added",
+    "schedule.update": "Schedule changed",
+    "schedule.delete": "Schedule removed",
+    "zone.create": "Zone added",
+    "zone.policy_activate": "Zone policy",
+    "zone.transition": "Zone level changed",
+    "zone.override": "Zone disarmed by a member",
+    "zone.policy_violate": "Zone intrusion",
 }
 
 
@@ -63,14 +81,27 @@ def local_time(stamp: str) -> str:
     return moment.astimezone().strftime("%Y-%m-%d %H:%M:%S")
 
 
+def _nameless(event: dict[str, Any]) -> str:
+    """Who acted when the event names nobody: how the unlock was asked for."""
+    if event.get("type") != "lock.unlock":
+        return "—"
+    return {
+        "Login": "App (administrator login)",
+        "GroupLink": "Access link",
+        "Card": "Card",
+    }.get(
+        str(event.get("authenticated_by_type")),
+        {
+            "request_to_exit": "Request to exit",
+            "schedule": "Schedule",
+        }.get(str(event.get("via")), "Unknown card"),
+    )
+
+
 def describe(event: dict[str, Any]) -> list[str]:
     """The cells of one event row, in plain words."""
     when = local_time(str(event["created_at"]))
-    who = (
-        event.get("actor_name")
-        or event.get("actor_email")
-        or ("Unknown card" if event.get("type") == "lock.unlock" else "—")
-    )
+    who = event.get("actor_name") or event.get("actor_email") or _nameless(event)
     where = event.get("object_name") or (
         f"{event.get('object_type')} {event.get('object_id')}" if event.get("object_type") else "—"
     )

@@ -111,42 +111,8 @@ async def unlock(request: web.Request) -> web.StreamResponse:
 
 def _lockdown(spec: ResourceSpec, on: bool) -> Handler:
     async def handler(request: web.Request) -> web.StreamResponse:
-        c = ctx(request)
         require_write(login(request), spec)
-        row_id = path_id(request)
-        row = c.site.row(spec, row_id)
-        c.store.update(
-            spec.table,
-            row_id,
-            {
-                "locked_down": int(on),
-                "locked_down_since": c.store.now() if on else None,
-            },
-        )
-        actor = actor_of(request)
-        c.audit.record(
-            Event(
-                type=f"{spec.root}.{'lock_down' if on else 'cancel_lockdown'}",
-                actor_type=actor.kind,
-                actor_id=actor.id,
-                actor_name=actor.name,
-                object_type=spec.resource_type,
-                object_id=row_id,
-                object_name=row["name"],
-                place_id=row["place_id"] if spec is LOCKS else row_id,
-            )
-        )
-        locks = (
-            [row_id]
-            if spec is LOCKS
-            else [
-                lk["id"]
-                for lk in c.site.list(LOCKS, {"place_id": str(row_id), "limit": "250"}).items
-            ]
-        )
-        for lock_id in locks:
-            await c.monitor.lockdown(lock_id, on)
-        c.scheduled_unlocks.poke()  # a lockdown releases held doors at once
+        await ctx(request).lockdowns.set(spec, path_id(request), on, actor_of(request))
         return no_content()
 
     return handler

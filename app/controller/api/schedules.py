@@ -45,14 +45,14 @@ async def update_schedule(request: web.Request) -> web.StreamResponse:
     require(login(request), Permission.MANAGE_DOORS)
     schedule_id = path_id(request)
     body = await read_root(request, "schedule")
-    ctx(request).schedules.update(schedule_id, body)
+    ctx(request).schedules.update(schedule_id, body, actor_of(request))
     return no_content()
 
 
 async def delete_schedule(request: web.Request) -> web.StreamResponse:
     """DELETE /schedules/{id}."""
     require(login(request), Permission.MANAGE_DOORS)
-    ctx(request).schedules.delete(path_id(request))
+    ctx(request).schedules.delete(path_id(request), actor_of(request))
     return no_content()
 
 
