@@ -168,6 +168,11 @@ async def walkthrough(out: Path, data: Path) -> None:
     schedules_of_the_week(controller, window)
     site.tabs.setCurrentWidget(site.schedules)
     await shot("site-schedules")
+    await zones_of_the_site(controller)
+    site.tabs.setCurrentWidget(site.zones)
+    site.zones.refresh()
+    site.zones.table.clearSelection()
+    await shot("site-zones")
 
     await reader.present(Credential(wiegand=encode("H10301", 118, 1603)))
     await reader.present(Credential(wiegand=encode("H10301", 7, 4242)))
@@ -328,6 +333,37 @@ def schedules_of_the_week(controller: Any, window: Any) -> None:
     editor.refresh()
     night = next(s["id"] for s in editor.model.schedules() if s["name"] == "Night cleaners")
     editor.select_schedule(night)
+
+
+async def zones_of_the_site(controller: Any) -> None:
+    """Two zones: the ground floor (disarmed in the day) and the server room (armed, siren)."""
+    from app.controller.resources import LOCKS
+
+    locks = {lk["name"]: lk["id"] for lk in controller.site.list(LOCKS, {"limit": "50"}).items}
+    controllers = [int(r["id"]) for r in controller.store.rows("SELECT id FROM controllers")]
+    every_day = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+    controller.zones.create(
+        {
+            "name": "Ground floor",
+            "controller_id": controllers[0],
+            "members_can_override": True,
+            "doors": [
+                {"lock_id": locks["Front door"], "exterior": True},
+                {"lock_id": locks["Side entrance"], "exterior": True},
+            ],
+            "rules": [{"weekdays": every_day, "start": "20:00", "end": "07:00", "level": "away"}],
+        }
+    )
+    controller.zones.create(
+        {
+            "name": "Server room",
+            "controller_id": controllers[-1],
+            "doors": [{"lock_id": locks["Car park gate"], "exterior": False}],
+            "rules": [{"weekdays": every_day, "start": "00:00", "end": "24:00", "level": "stay"}],
+        }
+    )
+    controller.zones.reader_tampered(locks["Car park gate"])
+    await controller.zones.settle()
 
 
 def main() -> int:

@@ -41,6 +41,7 @@ from app.ui.doors_view import DoorsView
 from app.ui.errors import explain
 from app.ui.schedule_editor import ScheduleEditor
 from app.ui.widgets import Feedback, fill_combo, named
+from app.ui.zones_view import ZonesView
 
 ALL = {"limit": "250"}
 
@@ -101,6 +102,8 @@ class SiteArea(QWidget):
         self.tabs.addTab(self._places_page(), "Places")
         self.tabs.addTab(self.doors_view, "Doors")
         self.tabs.addTab(self.schedules, "Schedules")
+        self.zones = ZonesView(bridge)
+        self.tabs.addTab(self.zones, "Zones")
         self.tabs.addTab(self._groups_page(), "Groups")
         self.tabs.addTab(self._people_page(), "People and cards")
         self.tabs.currentChanged.connect(lambda _index: self.feedback.clear())
