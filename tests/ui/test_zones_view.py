@@ -5,11 +5,18 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QTableWidget, QTableWidgetItem
 
 from app.controller.resources import LOCKS, PLACES
 from app.ui.main_window import MainWindow
 from tests.ui.conftest import Runner, Site
 from tests.waiting import until
+
+
+def item(table: QTableWidget, row: int, column: int) -> QTableWidgetItem:
+    found = table.item(row, column)
+    assert found is not None
+    return found
 
 
 def test_add_zone_and_disarm(qtbot, run: Runner, tmp_path: Path) -> None:
@@ -32,20 +39,20 @@ def test_add_zone_and_disarm(qtbot, run: Runner, tmp_path: Path) -> None:
             view = window.site.zones
             view.bridge.site_changed.emit()
             view.name.setText("Ground floor")
-            view.doors.item(0, 0).setCheckState(Qt.CheckState.Checked)
-            view.doors.item(0, 1).setCheckState(Qt.CheckState.Checked)
+            item(view.doors, 0, 0).setCheckState(Qt.CheckState.Checked)
+            item(view.doors, 0, 1).setCheckState(Qt.CheckState.Checked)
             # Armed all day, every day, so the zone is armed now whatever the clock says.
             view.armed_from.setTime(view.armed_from.time().fromString("00:00", "HH:mm"))
             view.armed_until.setTime(view.armed_until.time().fromString("00:00", "HH:mm"))
             view.add_zone()
             assert "Added zone Ground floor" in view.feedback.text(), view.feedback.text()
             assert view.table.rowCount() == 1
-            assert view.table.item(0, 2).text() == "Armed: away"
-            assert "Front (exterior)" in view.table.item(0, 1).text()
+            assert item(view.table, 0, 2).text() == "Armed: away"
+            assert "Front (exterior)" in item(view.table, 0, 1).text()
             view.table.selectRow(0)
             view.disarm()
             await ctl.zones.settle()
-            assert view.table.item(0, 2).text() == "Disarmed"
+            assert item(view.table, 0, 2).text() == "Disarmed"
             # Bad input: a zone without a name is refused in plain words.
             view.name.setText("")
             view.add_zone()
