@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
+from app.controller.checkpoint import Checkpointer
 from app.controller.clock import Clock, iso, system_clock
 from app.controller.schema import ADDED_COLUMNS, SCHEMA, SCHEMA_VERSION
 
@@ -41,6 +42,10 @@ class Store:
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.execute("PRAGMA foreign_keys=ON")
         self._db.execute("PRAGMA busy_timeout=5000")
+        # Checkpoints run in a thread of their own (see checkpoint.py), not inside a commit.
+        self._db.execute("PRAGMA wal_autocheckpoint=0")
+        self._checkpointer = Checkpointer(self.path)
+        self._checkpointer.start()
         self._db.executescript(SCHEMA)
         self._add_missing_columns()
         self._db.execute(
@@ -62,6 +67,7 @@ class Store:
         """Close the database; idempotent."""
         if not self._closed:
             self._closed = True
+            self._checkpointer.close()
             self._db.close()
 
     def now(self) -> str:
