@@ -10,33 +10,14 @@ import pytest
 
 from app.controller.resources import CONTROLLER_INPUTS, LOCKS
 from app.controller.service import Controller
-from tests.controller.test_schedules_live import FakeClock
-from tests.controller.wired import Wired, wire
+from tests.controller.wired import FakeClock, Wired, clocked_rig
 from tests.waiting import until
 
 
 @pytest.fixture
 async def clocked(tmp_path: Path) -> AsyncIterator[tuple[Controller, Wired, FakeClock]]:
-    from app.controller.service import ControllerConfig
-
-    clock = FakeClock()
-    controller = Controller(
-        ControllerConfig(
-            data_dir=tmp_path / "site",
-            api_port=None,
-            device_host="127.0.0.1",
-            device_port=0,
-            device_fallback_port=None,
-            clock=clock,
-        )
-    )
-    await controller.start()
-    wired = await wire(controller, tmp_path)
-    try:
-        yield controller, wired, clock
-    finally:
-        await wired.sim.async_close()
-        await controller.stop()
+    async with clocked_rig(tmp_path, FakeClock()) as rig:
+        yield rig.controller, rig.wired, rig.clock
 
 
 def wire_inputs(controller: Controller, lock_id: int) -> None:

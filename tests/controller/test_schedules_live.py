@@ -3,73 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
-import aiohttp
 import pytest
 
 from app.access.wiegand import encode
 from app.controller.resources import GROUPS, LOCKS
-from app.controller.service import Controller, ControllerConfig
 from hardware.link.messages import Credential
-from tests.controller.conftest import Api
-from tests.controller.wired import Wired, wire
+from tests.controller.wired import START, FakeClock, Rig, clocked_rig
 from tests.waiting import until
-
-# Monday 2026-11-23, 08:00 in Berlin (UTC+1).
-START = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)
-
-
-@dataclass
-class FakeClock:
-    now: datetime = START
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
-@dataclass
-class Rig:
-    controller: Controller
-    api: Api
-    wired: Wired
-    clock: FakeClock
-
-    async def at(self, moment: datetime) -> None:
-        """Move time and let the scheduled unlocks re-plan."""
-        self.clock.now = moment
-        await self.controller.scheduled_unlocks.evaluate()
 
 
 @pytest.fixture
 async def rig(tmp_path: Path) -> AsyncIterator[Rig]:
-    clock = FakeClock()
-    controller = Controller(
-        ControllerConfig(
-            data_dir=tmp_path / "site",
-            api_port=0,
-            device_host="127.0.0.1",
-            device_port=0,
-            device_fallback_port=None,
-            clock=clock,
-        )
-    )
-    await controller.start()
-    wired = await wire(controller, tmp_path)
-    secret = (controller.config.data_dir / "admin.secret").read_text().strip()
-    try:
-        async with aiohttp.ClientSession() as session:
-            yield Rig(
-                controller,
-                Api(session, f"http://127.0.0.1:{controller.api_port}", secret),
-                wired,
-                clock,
-            )
-    finally:
-        await wired.sim.async_close()
-        await controller.stop()
+    async with clocked_rig(tmp_path, FakeClock()) as setup:
+        yield setup
 
 
 WEEKDAYS = {

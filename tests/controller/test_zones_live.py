@@ -7,15 +7,12 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-import aiohttp
 import pytest
 
 from app.controller.logins import create_login
 from app.controller.resources import CONTROLLER_INPUTS
-from app.controller.service import Controller, ControllerConfig
-from tests.controller.conftest import Api
-from tests.controller.test_schedules_live import START, FakeClock, Rig, recurring
-from tests.controller.wired import wire
+from tests.controller.test_schedules_live import recurring
+from tests.controller.wired import START, FakeClock, Rig, clocked_rig
 from tests.waiting import until
 
 NIGHTS = {
@@ -28,31 +25,9 @@ NIGHTS = {
 
 @pytest.fixture
 async def rig(tmp_path: Path) -> AsyncIterator[Rig]:
-    clock = FakeClock(START - timedelta(hours=1))  # 07:00 Berlin: armed (away) until 07:30
-    controller = Controller(
-        ControllerConfig(
-            data_dir=tmp_path / "site",
-            api_port=0,
-            device_host="127.0.0.1",
-            device_port=0,
-            device_fallback_port=None,
-            clock=clock,
-        )
-    )
-    await controller.start()
-    wired = await wire(controller, tmp_path)
-    secret = (controller.config.data_dir / "admin.secret").read_text().strip()
-    try:
-        async with aiohttp.ClientSession() as session:
-            yield Rig(
-                controller,
-                Api(session, f"http://127.0.0.1:{controller.api_port}", secret),
-                wired,
-                clock,
-            )
-    finally:
-        await wired.sim.async_close()
-        await controller.stop()
+    # 07:00 Berlin: armed (away) until 07:30.
+    async with clocked_rig(tmp_path, FakeClock(START - timedelta(hours=1))) as setup:
+        yield setup
 
 
 async def make_zone(rig: Rig) -> Any:

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+import aiohttp
 
 from app.controller.resources import (
     GROUP_LOCKS,
@@ -16,10 +21,11 @@ from app.controller.resources import (
     ROLE_ASSIGNMENTS,
     USERS,
 )
-from app.controller.service import Controller
+from app.controller.service import Controller, ControllerConfig
 from app.controller.site import SiteService
 from hardware.devicesim.sim import DeviceSim
 from hardware.link.runner import ServerAddress
+from tests.controller.conftest import Api
 from tests.waiting import until
 
 
@@ -89,3 +95,57 @@ async def wire(controller: Controller, tmp_path: Path) -> Wired:
         {"type": "lock", "relay_id": relay["id"], "lock_id": lock["id"], "duration": 2},
     )
     return Wired(sim, place, lock, group, reader_id)
+
+
+# Monday 2026-11-23, 08:00 in Berlin (UTC+1).
+START = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)
+
+
+@dataclass
+class FakeClock:
+    """A clock the test moves by hand."""
+
+    now: datetime = START
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@dataclass
+class Rig:
+    """A controller on a fake clock with a wired door, and an API client for it."""
+
+    controller: Controller
+    api: Api
+    wired: Wired
+    clock: FakeClock
+
+    async def at(self, moment: datetime) -> None:
+        """Move time and let the scheduled unlocks re-plan."""
+        self.clock.now = moment
+        await self.controller.scheduled_unlocks.evaluate()
+
+
+@asynccontextmanager
+async def clocked_rig(tmp_path: Path, clock: FakeClock) -> AsyncIterator[Rig]:
+    """Start a controller on ``clock`` with a wired door; stop everything afterwards."""
+    controller = Controller(
+        ControllerConfig(
+            data_dir=tmp_path / "site",
+            api_port=0,
+            device_host="127.0.0.1",
+            device_port=0,
+            device_fallback_port=None,
+            clock=clock,
+        )
+    )
+    await controller.start()
+    wired = await wire(controller, tmp_path)
+    secret = (controller.config.data_dir / "admin.secret").read_text().strip()
+    try:
+        async with aiohttp.ClientSession() as session:
+            api = Api(session, f"http://127.0.0.1:{controller.api_port}", secret)
+            yield Rig(controller, api, wired, clock)
+    finally:
+        await wired.sim.async_close()
+        await controller.stop()

@@ -14,8 +14,7 @@ from app.controller.service import Controller, ControllerConfig
 from app.ui.bridge import ControllerBridge
 from app.ui.door_state import DoorStatus
 from app.ui.doors_view import DoorsView
-from tests.controller.test_schedules_live import START, FakeClock
-from tests.controller.wired import Wired, wire
+from tests.controller.wired import START, FakeClock, Wired, wire
 from tests.ui.conftest import Runner
 from tests.waiting import until
 
