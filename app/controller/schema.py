@@ -141,6 +141,11 @@ CREATE TABLE IF NOT EXISTS zones (
     name TEXT NOT NULL, definition TEXT NOT NULL,
     created_at TEXT NOT NULL, updated_at TEXT NOT NULL);
 
+CREATE TABLE IF NOT EXISTS csv_card_imports (
+    id INTEGER PRIMARY KEY, name TEXT NOT NULL, file_name TEXT NOT NULL, status TEXT NOT NULL,
+    import_errors TEXT NOT NULL DEFAULT '{}', total INTEGER NOT NULL DEFAULT 0,
+    imported INTEGER NOT NULL DEFAULT 0, created_at TEXT NOT NULL, updated_at TEXT NOT NULL);
+
 CREATE TABLE IF NOT EXISTS events (
     id INTEGER PRIMARY KEY, uuid TEXT NOT NULL UNIQUE, type TEXT NOT NULL, action TEXT NOT NULL,
     created_at TEXT NOT NULL, actor_type TEXT, actor_id INTEGER, actor_name TEXT,

@@ -20,6 +20,7 @@ from app.access.decide import Decision
 from app.access.roles import ROLES
 from app.controller.adoption import Adoption
 from app.controller.audit import AuditTrail
+from app.controller.card_import import CardImports
 from app.controller.clock import Clock, system_clock
 from app.controller.decisions import Decisions
 from app.controller.door_monitor import DoorMonitor
@@ -113,6 +114,9 @@ class Controller:
         )
         self.hub.on_reader_tamper = self._reader_tampered
         self.lockdowns = Lockdowns(self.site, self.monitor, self.scheduled_unlocks, self.audit)
+        self.card_imports = CardImports(
+            self.store, self.site, self.audit, config.data_dir / "uploads"
+        )
         self._tasks: set[asyncio.Task[None]] = set()
         self._link: LinkServer | None = None
         self._runner: web.AppRunner | None = None

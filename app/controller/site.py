@@ -181,6 +181,16 @@ class SiteService:
                 f"{spec.resource_type} {row_id} is still in use; remove what refers to it first"
             ) from exc
 
+    def card_values(self, body: Any) -> dict[str, Any]:
+        """Validate a card body as ``POST /cards`` would, without storing it.
+
+        Raises:
+            ValidationFailed: a field is wrong.
+        """
+        values = parse_fields(CARDS.fields, body, creating=True)
+        _check_card(values)
+        return values
+
     # --- rules ---------------------------------------------------------------------------------
 
     def _check_references(self, spec: ResourceSpec, values: Mapping[str, Any]) -> None:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from aiohttp import web
 from aiohttp.typedefs import Handler
 
-from app.controller.api import actions, devices, events, schedules, zones
+from app.controller.api import actions, devices, events, imports, schedules, zones
 from app.controller.api.auth import login_from
 from app.controller.api.context import CONTROLLER_KEY, LOGIN, ctx
 from app.controller.api.crud import add_crud
@@ -63,7 +63,7 @@ async def errors_middleware(request: web.Request, handler: Handler) -> web.Strea
 @web.middleware
 async def auth_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
     """Require ``Authorization: KISI-LOGIN <secret>`` on everything but the API description."""
-    if request.path not in PUBLIC_PATHS:
+    if request.path not in PUBLIC_PATHS and not request.path.startswith(imports.UPLOADS):
         request[LOGIN] = login_from(request, ctx(request).store)
     return await handler(request)
 
@@ -88,6 +88,7 @@ def build_app(controller: Controller) -> web.Application:
     events.add_routes(router)
     schedules.add_routes(router)
     zones.add_routes(router)
+    imports.add_routes(router)
     add_crud(router, PLACES)
     add_crud(router, LOCKS, "gcud")  # GET /locks is in actions: members see their own
     add_crud(router, GROUPS)
