@@ -272,3 +272,47 @@ async def test_members_and_links_list_only_their_doors(
     ) as response:
         assert response.status == 200
         assert [d["name"] for d in await response.json()] == ["Front door"]
+
+
+async def test_kiosk_asks_for_decisions_and_nothing_else(
+    api: Api, controller: Controller, wired: Wired
+) -> None:
+    from app.access.wiegand import encode
+    from app.controller.resources import CARD_ASSIGNMENTS, CARDS
+
+    member = wired.member(controller.site, "kiosk-visitor@example.com")
+    card = controller.site.create(
+        CARDS, {"type": "third_party_lf_hid_h10301", "facility_code": 9, "card_number": 99}
+    )
+    controller.site.create(
+        CARD_ASSIGNMENTS,
+        {"card_id": card["id"], "assignee_type": "User", "assignee_id": member["id"]},
+    )
+    kiosk = login_for(controller, "kiosk")
+    body = {
+        "decision": {
+            "reader_id": wired.reader_id,
+            "credential": {"wiegand": encode("H10301", 9, 99)},
+        }
+    }
+    status, answer, _ = await api.call("POST", "/decisions", body, secret=kiosk)
+    assert status == 200 and answer["granted"] and answer["user_id"] == member["id"]
+    await until(lambda: wired.sim.controllers[0].relay(1).pulses >= 1, what="door opened")
+    status, answer, _ = await api.call(
+        "POST",
+        "/decisions",
+        {"decision": {"reader_id": wired.reader_id, "credential": {"wiegand": "1" * 26}}},
+        secret=kiosk,
+    )
+    assert status == 200 and not answer["granted"] and answer["code"] == "lc0001"
+    status, _, _ = await api.call(
+        "POST",
+        "/decisions",
+        {"decision": {"reader_id": wired.reader_id, "credential": {"qr": "x"}}},
+        secret=kiosk,
+    )
+    assert status == 422
+    # A basic member may not ask for decisions.
+    member_login = login_for(controller, "basic", member["id"])
+    status, _, _ = await api.call("POST", "/decisions", body, secret=member_login)
+    assert status == 403

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from aiohttp import web
 from aiohttp.typedefs import Handler
 
-from app.controller.api import actions, devices, events, imports, schedules, zones
+from app.controller.api import actions, decisions, devices, events, imports, schedules, zones
 from app.controller.api.auth import login_from
 from app.controller.api.context import CONTROLLER_KEY, LOGIN, ctx
 from app.controller.api.crud import add_crud
@@ -89,6 +89,7 @@ def build_app(controller: Controller) -> web.Application:
     schedules.add_routes(router)
     zones.add_routes(router)
     imports.add_routes(router)
+    decisions.add_routes(router)
     add_crud(router, PLACES)
     add_crud(router, LOCKS, "gcud")  # GET /locks is in actions: members see their own
     add_crud(router, GROUPS)
