@@ -240,6 +240,17 @@ def _authorize(
     relevant = [ra for ra in assignments if ra.scope is Scope.GROUP and ra.scope_id in groups]
     current = [ra for ra in relevant if _in_window(ra, now)]
     refusal: DenialCode | None = None
+    guard = site.zone_guard(lock.id)
+    if (
+        guard is not None
+        and guard.armed
+        and not (
+            guard.members_can_override
+            or (attempt.user is not None and attempt.user.id in guard.override_user_ids)
+        )
+    ):
+        # The zone is armed for this door and this member may not disarm it by unlocking.
+        return attempt.deny(DenialCode.DENIED_BY_ZONE)
     for ra in current:
         group = site.group(ra.scope_id)
         problem = check_time(lock, place, group, site, now) or check_location(

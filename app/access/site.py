@@ -31,6 +31,15 @@ class Group:
 
 
 @dataclass(frozen=True)
+class ZoneGuard:
+    """An armed intrusion zone's hold on one of its doors, as a decision needs it."""
+
+    armed: bool  # the zone's level keeps this door shut (away: every door; stay: exterior)
+    override_user_ids: frozenset[int] = frozenset()
+    members_can_override: bool = False
+
+
+@dataclass(frozen=True)
 class Place:
     """A building or site with its own time zone."""
 
@@ -162,6 +171,10 @@ class SiteState(Protocol):
 
     def schedules(self, scheduleable_type: str, scheduleable_id: int) -> Sequence[Schedule]:
         """Every schedule of a door (``"Lock"``) or a group (``"Group"``)."""
+        ...
+
+    def zone_guard(self, lock_id: int) -> ZoneGuard | None:
+        """The intrusion zone guarding a door now, if it is in one."""
         ...
 
     def schedule_active(

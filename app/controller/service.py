@@ -88,7 +88,8 @@ class Controller:
         self.presenter = Presenter(self.store, self.doors)
         self.site = SiteService(self.store, self.audit, self.presenter, self.organization_id)
         self.schedules = ScheduleStore(self.store, self.audit)
-        self.site_state = CachedSiteState(SqlSiteState(self.store, self.schedules), self.store)
+        sql_state = SqlSiteState(self.store, self.schedules)
+        self.site_state = CachedSiteState(sql_state, self.store)
         self.adoption = Adoption(self.store, self.site, self.registry, self.audit)
         self.event_sets = EventSets(self.store, config.clock)
         self.event_log = EventLog(self.store)
@@ -106,6 +107,7 @@ class Controller:
         )
         self.registry.subscribe(self._device_changed)
         self.zones = ZoneKeeper(self.store, self.doors, self.audit, config.clock)
+        sql_state.zone_guards = self.zones.guard
         self.zones.subscribe(self.scheduled_unlocks.poke)
         self.scheduled_unlocks.allowed_by_zone = self.zones.scheduled_unlock_allowed
         self.monitor.on_opened = self.zones.door_opened

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from app.access.roles import Scope
@@ -17,6 +17,7 @@ from app.access.site import (
     Restrictions,
     RoleAssignment,
     User,
+    ZoneGuard,
 )
 from app.controller.clock import parse_iso
 from app.controller.schedule_store import ScheduleStore
@@ -42,6 +43,12 @@ class SqlSiteState:
     def __init__(self, store: Store, schedules: ScheduleStore) -> None:
         self._store = store
         self._schedules = schedules
+        # Set by the controller once its zone keeper exists: lock id -> guard or None.
+        self.zone_guards: Callable[[int], ZoneGuard | None] = lambda _lock_id: None
+
+    def zone_guard(self, lock_id: int) -> ZoneGuard | None:
+        """The armed zone guarding a door (live, from the zone keeper)."""
+        return self.zone_guards(lock_id)
 
     def schedules(self, scheduleable_type: str, scheduleable_id: int) -> Sequence[Schedule]:
         """Schedules of a door or group, parsed once and cached."""
@@ -196,6 +203,10 @@ class CachedSiteState:
     ) -> bool:
         """Whether the schedules of ``consequence`` are in force now (cached windows)."""
         return self._inner.schedule_active(scheduleable_type, scheduleable_id, consequence, tz, now)
+
+    def zone_guard(self, lock_id: int) -> ZoneGuard | None:
+        """Zones change with time, so this is never cached."""
+        return self._inner.zone_guard(lock_id)
 
     def reader(self, reader_id: int) -> Reader | None:
         """The reader with this id."""

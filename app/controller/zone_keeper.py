@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from app.access import zones as z
 from app.access.relays import Effect, Emit, NextTick, ReaderLed, SirenOff, SirenOn
+from app.access.site import ZoneGuard
 from app.controller.audit import AuditTrail, Event
 from app.controller.clock import Clock
 from app.controller.doors import DoorActions
@@ -167,6 +168,18 @@ class ZoneKeeper:
             if door is not None:
                 return zone, door
         return None
+
+    def guard(self, lock_id: int) -> ZoneGuard | None:
+        """How a door's zone guards it now, for decisions."""
+        found = self.door_zone(lock_id)
+        if found is None:
+            return None
+        zone, door = found
+        return ZoneGuard(
+            armed=z.armed_for(self.state(zone.id).level, door.exterior),
+            override_user_ids=zone.override_user_ids,
+            members_can_override=zone.members_can_override,
+        )
 
     def scheduled_unlock_allowed(self, lock_id: int) -> bool:
         """Disarmed zones let their doors unlock on schedule; stay/away keep exterior doors shut."""

@@ -16,6 +16,7 @@ from app.access.site import (
     Reader,
     RoleAssignment,
     User,
+    ZoneGuard,
 )
 
 
@@ -32,6 +33,7 @@ class MemorySite:
     groups: dict[int, Group] = field(default_factory=dict)
     reader_keys: dict[int, list[bytes]] = field(default_factory=dict)
     schedule_sets: dict[tuple[str, int], list[Schedule]] = field(default_factory=dict)
+    guards: dict[int, ZoneGuard] = field(default_factory=dict)
 
     def reader(self, reader_id: int) -> Reader | None:
         return self.readers.get(reader_id)
@@ -87,3 +89,6 @@ class MemorySite:
     ) -> bool:
         chosen = self.schedules(scheduleable_type, scheduleable_id)
         return effective_active(chosen, consequence, now, tz)
+
+    def zone_guard(self, lock_id: int) -> ZoneGuard | None:
+        return self.guards.get(lock_id)

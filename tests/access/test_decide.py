@@ -12,7 +12,16 @@ from app.access.codes import DenialCode
 from app.access.credentials import UidRead, WiegandRead
 from app.access.decide import decide
 from app.access.roles import Scope
-from app.access.site import Card, CardAssignment, Lock, Place, Reader, RoleAssignment, User
+from app.access.site import (
+    Card,
+    CardAssignment,
+    Lock,
+    Place,
+    Reader,
+    RoleAssignment,
+    User,
+    ZoneGuard,
+)
 from app.access.wiegand import encode
 from tests.access.memory_site import MemorySite
 
@@ -205,3 +214,19 @@ def test_grants_only_with_a_reason(
             return
         assert not place_down and not door_down
         assert role == "manager" or (scope is Scope.GROUP and linked)
+
+
+def test_armed_zone_denies_members_who_may_not_override() -> None:
+    armed = site(guards={1: ZoneGuard(armed=True)})
+    denied = decide(MEMBER, 1, armed, NOW)
+    assert not denied.granted and denied.code is DenialCode.DENIED_BY_ZONE
+    assert decide(MEMBER, 1, site(guards={1: ZoneGuard(armed=False)}), NOW).granted
+    allowed = site(guards={1: ZoneGuard(armed=True, override_user_ids=frozenset({7}))})
+    assert decide(MEMBER, 1, allowed, NOW).granted
+    everyone = site(guards={1: ZoneGuard(armed=True, members_can_override=True)})
+    assert decide(MEMBER, 1, everyone, NOW).granted
+    admin = site(
+        guards={1: ZoneGuard(armed=True)},
+        roles=[RoleAssignment(1, 7, "administrator", Scope.ORGANIZATION, 1)],
+    )
+    assert decide(MEMBER, 1, admin, NOW).granted

@@ -83,10 +83,11 @@ async def test_member_without_override_rights_does_not_disarm(rig: Rig) -> None:
     zone = await make_zone(rig)
     member = rig.wired.member(c.site, "late@example.com")
     secret = create_login(c.store, "member", "basic", member["id"])
-    status, _, _ = await rig.api.call(
+    status, err, _ = await rig.api.call(
         "POST", f"/locks/{rig.wired.lock['id']}/unlock", secret=secret
     )
-    assert status == 200
+    # Armed (away): a member who may not override is denied by the zone.
+    assert status == 403 and err["code"] == "fad137"
     await c.zones.settle()
     assert (await rig.api.ok("GET", f"/zones/{zone['id']}"))["level"] == "away"
 
