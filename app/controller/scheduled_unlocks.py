@@ -88,6 +88,9 @@ class ScheduledUnlocks:
         """
         now = self._clock()
         zone = self._schedules.zone_of("Lock", lock_id)
+        # Every grant asks; the cached answer keeps doors without such a window cheap.
+        if not self._schedules.active("Lock", lock_id, Consequence.FIRST_TO_ARRIVE, zone, now):
+            return False
         schedules = self._schedules.of("Lock", lock_id)
         for window in effective_windows(
             schedules, Consequence.FIRST_TO_ARRIVE, now, now + EPSILON, zone
