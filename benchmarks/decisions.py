@@ -39,7 +39,7 @@ from hardware.doorctl.sim import SimDoorController
 from hardware.link.messages import Credential
 from hardware.link.runner import ServerAddress
 from hardware.reader.sim import SimReader
-from tests.e2e.processes import read_json_file, spawn, stop
+from tests.e2e.processes import start_controller, stop
 
 
 def seed(data: Path, users: int) -> list[tuple[int, int]]:
@@ -160,25 +160,9 @@ async def main() -> None:
         cards = seed(root / "site", args.users)
         print(f"seeded {args.users} users with cards in {time.perf_counter() - started:.1f} s")
         log = root / "controller.log"
-        proc = spawn(
-            [
-                "controller",
-                "--data",
-                str(root / "site"),
-                "--api",
-                "127.0.0.1:0",
-                "--device-host",
-                "127.0.0.1",
-                "--device-port",
-                "0",
-                "--device-fallback-port",
-                "0",
-            ],
-            log,
-        )
+        proc, endpoints = start_controller(root / "site", log)
         sim = None
         try:
-            endpoints = read_json_file(root / "site" / "endpoints.json", proc, log)
             port = int(endpoints["devices"].rsplit(":", 1)[1])
             sim = DeviceSim(
                 root / "devices",

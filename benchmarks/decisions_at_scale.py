@@ -16,7 +16,6 @@ import asyncio
 import os
 import random
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -33,7 +32,7 @@ from benchmarks.site_at_scale import Scale, seed  # noqa: E402
 from hardware.devicesim.sim import DeviceSim  # noqa: E402
 from hardware.link.messages import Credential  # noqa: E402
 from hardware.link.runner import ServerAddress  # noqa: E402
-from tests.e2e.processes import read_json_file  # noqa: E402
+from tests.e2e.processes import start_controller  # noqa: E402
 
 READERS = 20
 
@@ -160,34 +159,11 @@ async def main() -> None:
             f"seeded {scale.users} users, {scale.doors} doors, {scale.schedules} schedules "
             f"in {time.perf_counter() - started:.1f} s"
         )
-        log = (root / "controller.log").open("wb")
         taskset = ["taskset", "-c", "0"] if (os.cpu_count() or 1) > 1 else []
-        proc = subprocess.Popen(
-            [
-                *taskset,
-                sys.executable,
-                "-m",
-                "app.cli",
-                "controller",
-                "--data",
-                str(root / "site"),
-                "--api",
-                "127.0.0.1:0",
-                "--device-host",
-                "127.0.0.1",
-                "--device-port",
-                "0",
-                "--device-fallback-port",
-                "0",
-            ],
-            cwd=ROOT,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
+        proc, endpoints = start_controller(root / "site", root / "controller.log", taskset)
         pin(1)
         sim = None
         try:
-            endpoints = read_json_file(root / "site" / "endpoints.json", proc, root / "x.log")
             port = int(endpoints["devices"].rsplit(":", 1)[1])
             sim = DeviceSim(
                 root / "devices",

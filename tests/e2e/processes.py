@@ -8,23 +8,46 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def spawn(args: list[str], log: Path) -> subprocess.Popen[bytes]:
-    """Run ``python -m app.cli ARGS`` with output to ``log``."""
+def spawn(args: list[str], log: Path, prefix: Sequence[str] = ()) -> subprocess.Popen[bytes]:
+    """Run ``python -m app.cli ARGS`` (behind ``prefix``, e.g. taskset) with output to ``log``."""
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     handle = log.open("wb")
     return subprocess.Popen(
-        [sys.executable, "-m", "app.cli", *args],
+        [*prefix, sys.executable, "-m", "app.cli", *args],
         cwd=ROOT,
         stdout=handle,
         stderr=subprocess.STDOUT,
         env=env,
     )
+
+
+def start_controller(
+    site: Path, log: Path, prefix: Sequence[str] = ()
+) -> tuple[subprocess.Popen[bytes], dict[str, str]]:
+    """Start ``lintel controller`` on loopback with free ports; returns it and its endpoints."""
+    (site / "endpoints.json").unlink(missing_ok=True)  # before the start, or we race its write
+    args = [
+        "controller",
+        "--data",
+        str(site),
+        "--api",
+        "127.0.0.1:0",
+        "--device-host",
+        "127.0.0.1",
+        "--device-port",
+        "0",
+        "--device-fallback-port",
+        "0",
+    ]
+    process = spawn(args, log, prefix)
+    return process, read_json_file(site / "endpoints.json", process, log)
 
 
 def read_json_file(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import os
 import signal
 from pathlib import Path
@@ -17,7 +16,7 @@ from hardware.devicesim.sim import DeviceSim
 from hardware.link.errors import LinkError
 from hardware.link.messages import Credential
 from hardware.link.runner import Backoff, ServerAddress
-from tests.e2e.processes import read_json_file, spawn, stop
+from tests.e2e.processes import start_controller, stop
 from tests.waiting import until
 
 pytestmark = pytest.mark.e2e
@@ -33,28 +32,6 @@ class Client:
         async with self.http.request(method, self.base + path, json=body, headers=headers) as r:
             assert r.status in (200, 204), (path, r.status, await r.text())
             return await r.json() if r.status == 200 else None
-
-
-def start_controller(site: Path, log: Path) -> tuple[Any, dict[str, str]]:
-    process = spawn(
-        [
-            "controller",
-            "--data",
-            str(site),
-            "--api",
-            "127.0.0.1:0",
-            "--device-host",
-            "127.0.0.1",
-            "--device-port",
-            "0",
-            "--device-fallback-port",
-            "0",
-        ],
-        log,
-    )
-    with contextlib.suppress(FileNotFoundError):
-        (site / "endpoints.json").unlink()
-    return process, read_json_file(site / "endpoints.json", process, log)
 
 
 async def test_every_decision_a_reader_received_survives_kill_9(tmp_path: Path) -> None:

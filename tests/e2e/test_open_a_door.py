@@ -15,7 +15,7 @@ import aiohttp
 import pytest
 
 from app.access.wiegand import encode
-from tests.e2e.processes import read_json_file, spawn, stop
+from tests.e2e.processes import read_json_file, spawn, start_controller, stop
 from tests.waiting import until
 
 pytestmark = pytest.mark.e2e
@@ -53,25 +53,9 @@ class Rig:
 async def rig(tmp_path: Path) -> AsyncIterator[Rig]:
     site, devices = tmp_path / "site", tmp_path / "devices"
     ctl_log, sim_log = tmp_path / "controller.log", tmp_path / "device-sim.log"
-    controller = spawn(
-        [
-            "controller",
-            "--data",
-            str(site),
-            "--api",
-            "127.0.0.1:0",
-            "--device-host",
-            "127.0.0.1",
-            "--device-port",
-            "0",
-            "--device-fallback-port",
-            "0",
-        ],
-        ctl_log,
-    )
+    controller, endpoints = start_controller(site, ctl_log)
     sim = None
     try:
-        endpoints = read_json_file(site / "endpoints.json", controller, ctl_log)
         device_port = endpoints["devices"].rsplit(":", 1)[1]
         sim = spawn(
             [
