@@ -171,7 +171,7 @@ async def main() -> None:
                 1,
                 ServerAddress("127.0.0.1", port, None),
                 heartbeat_interval=None,
-                feedback_seconds=0.05,
+                feedback_seconds=3.0,  # a reader's real green/red time
             )
             await sim.start()
             secret = (root / "site" / "admin.secret").read_text().strip()
