@@ -14,6 +14,7 @@ LF_CARD_TYPES: dict[str, str] = {
     "H10304": "third_party_lf_hid_h10304",
     "H10306": "third_party_lf_hid_h10306",
 }
+FORMAT_OF_CARD_TYPE: dict[str, str] = {card: fmt for fmt, card in LF_CARD_TYPES.items()}
 HF_CARD_TYPE = "third_party_hf"
 PHONE_CARD_TYPE = "mobile_credential"
 

@@ -16,7 +16,6 @@ import csv
 import io
 import json
 import logging
-import os
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -26,6 +25,7 @@ from typing import Any
 from app.controller.audit import AuditTrail, Event
 from app.controller.errors import NotFound, ValidationFailed, invalid
 from app.controller.resources import CARD_ASSIGNMENTS, CARDS, HF_CARD_TYPES, LF_CARD_TYPES
+from app.controller.secrets import write_private
 from app.controller.site import SYSTEM, Actor, SiteService
 from app.controller.store import ConstraintError, Store
 
@@ -102,9 +102,7 @@ class CardImports:
         if len(data) > MAX_FILE:
             raise invalid("file", f"is larger than {MAX_FILE >> 20} MB")
         self._uploads.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fd = os.open(self._uploads / stored, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+        write_private(self._uploads / stored, data)
         return stored
 
     # --- imports -------------------------------------------------------------------------------

@@ -151,6 +151,7 @@ class ControllerHub:
         self._store.execute(
             "UPDATE controller_inputs SET state = ? WHERE controller_id = ? AND channel = ?",
             (str(msg.state), controller_id, msg.channel),
+            site=False,  # a door contact changes nothing a decision reads; keep the caches
         )
         row = self._store.row(
             "SELECT * FROM controller_inputs WHERE controller_id = ? AND channel = ?",

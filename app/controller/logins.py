@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hmac
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,7 +10,7 @@ from app.access.decide import LinkGrant
 from app.access.roles import LINK_ROLE, ROLES, Role
 from app.controller.clock import parse_iso
 from app.controller.errors import Unauthorized
-from app.controller.secrets import new_secret, secret_digest
+from app.controller.secrets import new_secret, secret_digest, write_private
 from app.controller.store import Store
 
 
@@ -80,7 +79,4 @@ def authenticate_link(store: Store, secret: str) -> Login:
 
 def write_secret_file(path: Path, secret: str) -> None:
     """Write a secret to a file only its owner can read (mode 0600), never via a log."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as handle:
-        handle.write(secret + "\n")
-    os.chmod(path, 0o600)
+    write_private(path, (secret + "\n").encode())

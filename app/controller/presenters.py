@@ -6,7 +6,8 @@ import json
 from collections.abc import Callable
 from typing import Any, Protocol
 
-from app.access.wiegand import FORMATS, WiegandError, encode
+from app.access.credentials import FORMAT_OF_CARD_TYPE
+from app.access.wiegand import WiegandError, encode
 from app.controller.resources import (
     CARD_ASSIGNMENTS,
     CARDS,
@@ -35,6 +36,10 @@ class LiveView(Protocol):
 
     def lock_held(self, lock_id: int) -> bool:
         """Whether a lock is held unlocked by a schedule."""
+        ...
+
+    def connections(self, lock_id: int) -> list[Row]:
+        """The relays wired to a lock, with their controller's serial."""
         ...
 
 
@@ -90,14 +95,9 @@ class Presenter:
         place = self._store.get("places", out["place_id"]) or {}
         out["place"] = {k: place.get(k) for k in ("id", "name", "latitude", "longitude")}
         out["time_restriction_time_zone"] = place.get("time_zone")
-        relays = self._store.rows(
-            "SELECT c.serial FROM controller_relay_connections rc"
-            " JOIN controller_relays r ON r.id = rc.relay_id"
-            " JOIN controllers c ON c.id = r.controller_id WHERE rc.lock_id = ?",
-            (out["id"],),
-        )
+        relays = self._live.connections(out["id"])
         out["configured"] = bool(relays)
-        out["online"] = any(self._live.is_online(r["serial"]) for r in relays)
+        out["online"] = any(self._live.is_online(str(r["serial"])) for r in relays)
         held = self._live.lock_held(out["id"])
         out["unlocked"] = held or self._live.lock_unlocked(out["id"])
         out["open"] = False
@@ -157,12 +157,9 @@ class Presenter:
         out["online"] = self._live.is_online(str(out["serial"]))
 
 
-_LF_FORMATS = {"third_party_lf_hid_" + name.lower(): name for name in FORMATS}
-
-
 def _lf_uid(card_type: str, facility_code: int | None, card_number: int | None) -> str | None:
     """The hex of a card's Wiegand bits, as the public API shows an LF card's uid."""
-    name = _LF_FORMATS.get(card_type)
+    name = FORMAT_OF_CARD_TYPE.get(card_type)
     if name is None or card_number is None:
         return None
     try:

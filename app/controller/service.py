@@ -8,7 +8,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,6 +33,7 @@ from app.controller.presenters import Presenter
 from app.controller.registry import DeviceRegistry, LiveDevice
 from app.controller.schedule_store import ScheduleStore
 from app.controller.scheduled_unlocks import ScheduledUnlocks
+from app.controller.secrets import write_private
 from app.controller.site import SiteService
 from app.controller.site_state import CachedSiteState, SqlSiteState
 from app.controller.store import Store
@@ -68,9 +68,7 @@ def _controller_key(path: Path) -> Ed25519PrivateKey:
     raw = key.private_bytes(
         serialization.Encoding.Raw, serialization.PrivateFormat.Raw, serialization.NoEncryption()
     )
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(raw)
+    write_private(path, raw)
     return key
 
 

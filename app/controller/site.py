@@ -9,7 +9,7 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from app.access.credentials import CredentialError, normalize_uid
+from app.access.credentials import FORMAT_OF_CARD_TYPE, CredentialError, normalize_uid
 from app.access.roles import ROLES
 from app.access.wiegand import FORMATS, WiegandError, encode
 from app.controller.audit import AuditTrail, Event
@@ -48,8 +48,6 @@ CREATE_EVENTS = {
     GROUP_LINKS.name: ("group_link.create", "GroupLink"),
 }
 SCOPE_TABLES = {"Organization": "organizations", "Place": "places", "Group": "groups"}
-CARD_NUMBERED = {"third_party_lf_hid_" + n.lower(): n for n in FORMATS}
-CARD_NUMBERED["third_party_lf_hid_corporate1000_35"] = "C1k35s"
 
 
 class Actor:
@@ -315,7 +313,7 @@ def _check_card(values: dict[str, Any]) -> None:
         values.pop("facility_code", None)
         values.pop("card_number", None)
         return
-    fmt = CARD_NUMBERED.get(card_type)
+    fmt = FORMAT_OF_CARD_TYPE.get(card_type)
     needs_facility = (
         fmt is None or FORMATS.get(fmt, None) is None or (FORMATS[fmt].facility_code is not None)
     )
@@ -341,7 +339,7 @@ def _object_name(spec: ResourceSpec, obj: Mapping[str, Any]) -> str | None:
     """A name people recognise for the audit trail."""
     if spec is CARDS:
         if obj.get("card_number") is not None:
-            fmt = CARD_NUMBERED.get(str(obj["type"]), str(obj["type"]))
+            fmt = FORMAT_OF_CARD_TYPE.get(str(obj["type"]), str(obj["type"]))
             facility = obj.get("facility_code")
             number = obj["card_number"]
             return f"{fmt} {facility}:{number}" if facility is not None else f"{fmt} {number}"
