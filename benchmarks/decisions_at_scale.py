@@ -136,6 +136,12 @@ async def closed_loop(sim: DeviceSim, bits: list[str], seconds: float) -> int:
     return done
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time a process has used (Linux /proc); robust to other load."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def pin(core: int) -> None:
     """Keep this process on one core (the controller has the other)."""
     if hasattr(os, "sched_setaffinity") and (os.cpu_count() or 1) > core:
@@ -177,7 +183,9 @@ async def main() -> None:
             secret = (root / "site" / "admin.secret").read_text().strip()
             await wire(f"http://{endpoints['api']}", secret, sim, site["locks"], site["place"])
             await open_loop(sim, site["bits"], 200, 1)  # warm the caches
+            cpu_before = cpu_seconds(proc.pid)
             latencies, granted = await open_loop(sim, site["bits"], args.rate, args.seconds)
+            cpu_per_decision = (cpu_seconds(proc.pid) - cpu_before) / len(latencies)
             most = await closed_loop(sim, site["bits"], 5)
         finally:
             if sim is not None:
@@ -194,6 +202,7 @@ async def main() -> None:
         f"decision latency: p50 {statistics.median(latencies):.2f} ms, "
         f"p99 {latencies[int(n * 0.99) - 1]:.2f} ms, max {latencies[-1]:.2f} ms"
     )
+    print(f"controller CPU per decision: {cpu_per_decision * 1000:.3f} ms")
     print(f"closed loop: {most / 5:.0f} decisions per second (controller on one core)")
 
 
