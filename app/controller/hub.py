@@ -9,6 +9,7 @@ from app.access.credentials import Presentation, UidRead, WiegandRead
 from app.controller.audit import AuditTrail, Event
 from app.controller.decisions import Decisions
 from app.controller.door_monitor import DoorMonitor
+from app.controller.enrolment import Enrolments
 from app.controller.registry import DeviceRegistry
 from app.controller.store import Store
 from hardware.link import messages as m
@@ -43,8 +44,10 @@ class ControllerHub:
         registry: DeviceRegistry,
         decisions: Decisions,
         monitor: DoorMonitor,
+        enrolments: Enrolments,
     ) -> None:
         self._monitor = monitor
+        self._enrolments = enrolments
         self.on_reader_tamper: Callable[[int], None] | None = None
         self._store = store
         self._audit = audit
@@ -64,8 +67,17 @@ class ControllerHub:
             assigned = kind != m.DeviceKind.READER or row["lock_id"] is not None
             return Admission.accept(m.AdmissionState.ADOPTED, assigned, row["name"])
         if peer.enrolment_id is not None:
-            # No enrolment token has been issued that this device could hold.
-            return self._refuse(peer, "wrong enrolment token")
+            if self._enrolments.claim(peer) is None:
+                return self._refuse(peer, "wrong or expired enrolment token")
+            self._audit.record(
+                Event(
+                    type="device.enrolled",
+                    success=True,
+                    message="Connected with the enrolment it was sent",
+                    object_type="Device",
+                    object_name=peer.serial,
+                )
+            )
         return Admission.accept(m.AdmissionState.PENDING)
 
     def _refuse(self, peer: PeerInfo, reason: str) -> Admission:

@@ -24,6 +24,7 @@ from app.controller.clock import Clock, system_clock
 from app.controller.decisions import Decisions
 from app.controller.door_monitor import DoorMonitor
 from app.controller.doors import DoorActions
+from app.controller.enrolment import Enrolments
 from app.controller.event_log import EventLog
 from app.controller.event_sets import EventSets
 from app.controller.hub import ControllerHub
@@ -109,8 +110,9 @@ class Controller:
         self.zones.subscribe(self.scheduled_unlocks.poke)
         self.scheduled_unlocks.allowed_by_zone = self.zones.scheduled_unlock_allowed
         self.monitor.on_opened = self.zones.door_opened
+        self.enrolments = Enrolments(config.clock)
         self.hub = ControllerHub(
-            self.store, self.audit, self.registry, self.decisions, self.monitor
+            self.store, self.audit, self.registry, self.decisions, self.monitor, self.enrolments
         )
         self.hub.on_reader_tamper = self._reader_tampered
         self.lockdowns = Lockdowns(self.site, self.monitor, self.scheduled_unlocks, self.audit)
