@@ -92,6 +92,10 @@ def main(argv: list[str] | None = None) -> int:
         from hardware.devicesim.cli import main as device_sim
 
         return device_sim(argv[1:])
+    if argv[:1] == ["card"]:
+        from app.card_cli import main as card
+
+        return card(argv[1:])
     parser = argparse.ArgumentParser(prog="lintel", description=__doc__)
     parser.add_argument("-v", "--verbose", action="store_true", help="log more")
     sub = parser.add_subparsers(dest="command")
@@ -100,6 +104,7 @@ def main(argv: list[str] | None = None) -> int:
     gui.add_argument("--interface", default=None, help="network interface for discovery")
     _controller_parser(sub)
     sub.add_parser("device-sim", help="run simulated readers and door controllers")
+    sub.add_parser("card", help="encode and decode Wiegand card formats")
     args = parser.parse_args(argv)
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.INFO,

@@ -7,12 +7,17 @@ from dataclasses import dataclass
 
 from app.access import wiegand
 
-# Card types of the public API for each Wiegand format we decode.
+# Card types for each Wiegand format we decode: the public API's names, then our own extensions
+# (C1k48s, P10001) named the same way so integrators can guess them.
 LF_CARD_TYPES: dict[str, str] = {
     "H10301": "third_party_lf_hid_h10301",
     "H10302": "third_party_lf_hid_h10302",
     "H10304": "third_party_lf_hid_h10304",
     "H10306": "third_party_lf_hid_h10306",
+    "C1k35s": "third_party_lf_hid_corporate1000_35",
+    "D10202": "third_party_lf_hid_d10202",
+    "C1k48s": "third_party_lf_hid_corporate1000_48",
+    "P10001": "third_party_lf_pyramid_p10001",
 }
 FORMAT_OF_CARD_TYPE: dict[str, str] = {card: fmt for fmt, card in LF_CARD_TYPES.items()}
 HF_CARD_TYPE = "third_party_hf"

@@ -4,18 +4,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from app.access import credentials, wiegand
 from app.access.roles import ROLES, Permission
 from app.controller.fields import FieldSpec, Kind
 
 F = FieldSpec
 
-LF_CARD_TYPES = (
-    "third_party_lf_hid_h10301",
-    "third_party_lf_hid_h10302",
-    "third_party_lf_hid_h10304",
-    "third_party_lf_hid_h10306",
-    "third_party_lf_hid_corporate1000_35",
+# Every LF card type we can decode is one the API accepts, so the two lists cannot drift apart.
+LF_CARD_TYPES = tuple(credentials.LF_CARD_TYPES.values())
+# The widest facility code of any format (Corporate 1000 48-bit has 22 bits); each card type's
+# own range is checked against its format when a card is saved.
+MAX_FACILITY_CODE = max(
+    f.facility_code.maximum for f in wiegand.FORMATS.values() if f.facility_code
 )
+MAX_CARD_NUMBER = max(f.card_number.maximum for f in wiegand.FORMATS.values())
 HF_CARD_TYPES = ("third_party_hf", "mobile_credential")
 
 
@@ -210,8 +212,8 @@ CARDS = ResourceSpec(
             on_update=False,
             choices=LF_CARD_TYPES + HF_CARD_TYPES,
         ),
-        F("facility_code", Kind.INTEGER, on_update=False, minimum=0, maximum=65535),
-        F("card_number", Kind.INTEGER, on_update=False, minimum=0, maximum=2**35 - 1),
+        F("facility_code", Kind.INTEGER, on_update=False, minimum=0, maximum=MAX_FACILITY_CODE),
+        F("card_number", Kind.INTEGER, on_update=False, minimum=0, maximum=MAX_CARD_NUMBER),
         F("uid", Kind.STRING, on_update=False, pattern=r"[0-9A-Fa-f]{6,20}"),
     ),
     filters={
