@@ -12,8 +12,6 @@ H10302, H10304, H10306, HF, or a card type of the API), ``facility_code``, ``car
 from __future__ import annotations
 
 import asyncio
-import csv
-import io
 import json
 import logging
 import secrets
@@ -23,8 +21,9 @@ from pathlib import Path
 from typing import Any
 
 from app.controller.audit import AuditTrail, Event
-from app.controller.errors import NotFound, ValidationFailed, invalid
-from app.controller.resources import CARD_ASSIGNMENTS, CARDS, HF_CARD_TYPES, LF_CARD_TYPES
+from app.controller.card_import_check import Checked, CsvCardCheck, Row
+from app.controller.errors import NotFound, invalid
+from app.controller.resources import CARD_ASSIGNMENTS, CARDS
 from app.controller.secrets import write_private
 from app.controller.site import SYSTEM, Actor, SiteService
 from app.controller.store import ConstraintError, Store
@@ -32,21 +31,7 @@ from app.controller.store import ConstraintError, Store
 log = logging.getLogger("lintel.import")
 MAX_FILE = 10 << 20
 CHUNK = 500
-SHORT_NAMES = {t.rsplit("_", 1)[-1]: t for t in LF_CARD_TYPES} | {
-    "hf": "third_party_hf",
-    "mobile": "mobile_credential",
-}
-KNOWN = set(LF_CARD_TYPES) | set(HF_CARD_TYPES)
 COLUMNS = ("format", "facility_code", "card_number", "uid", "email")
-
-
-@dataclass
-class Row:
-    """A checked CSV row, ready to store."""
-
-    line: int
-    card: dict[str, Any]
-    user_id: int | None
 
 
 @dataclass
@@ -58,15 +43,6 @@ class Job:
     done: asyncio.Event = field(default_factory=asyncio.Event)
 
 
-def _number(text: str, name: str) -> int | None:
-    text = text.strip()
-    if not text:
-        return None
-    if not text.isascii() or not text.isdigit() or len(text) > 15:
-        raise invalid(name, "must be a whole number")
-    return int(text)
-
-
 class CardImports:
     """Uploads, imports and their progress."""
 
@@ -75,6 +51,7 @@ class CardImports:
         self._site = site
         self._audit = audit
         self._uploads = uploads
+        self._check = CsvCardCheck(store, site)
         self._pending: dict[str, str] = {}  # upload token -> stored file name
         self._jobs: dict[int, Job] = {}
         self._tasks: set[asyncio.Task[None]] = set()
@@ -107,65 +84,15 @@ class CardImports:
 
     # --- imports -------------------------------------------------------------------------------
 
-    def check(self, text: str) -> tuple[list[Row], dict[str, list[str]]]:
-        """Check every row; returns the good rows and the errors keyed ``"line N"``."""
-        reader = csv.DictReader(io.StringIO(text))
-        header = {(h or "").strip().lower() for h in reader.fieldnames or []}
-        if "format" not in header:
-            return [], {
-                "line 1": [
-                    "the header must name a format column (e.g. format,"
-                    "facility_code,card_number,uid,email)"
-                ]
-            }
-        rows: list[Row] = []
-        errors: dict[str, list[str]] = {}
-        seen: dict[tuple[Any, ...], int] = {}
-        emails = {
-            u["email"].lower(): u["id"] for u in self._store.rows("SELECT id, email FROM users")
-        }
-        for line, raw in enumerate(reader, start=2):
-            cells = {
-                (k or "").strip().lower(): (v or "") for k, v in raw.items() if isinstance(v, str)
-            }
-            try:
-                row = self._row(line, cells, emails)
-            except ValidationFailed as exc:
-                errors[f"line {line}"] = [f"{k} {m}" for k, ms in exc.errors.items() for m in ms]
-                continue
-            key = (
-                row.card["type"],
-                row.card.get("facility_code"),
-                row.card.get("card_number"),
-                row.card.get("uid"),
-            )
-            if key in seen:
-                errors[f"line {line}"] = [f"the same card as line {seen[key]}"]
-                continue
-            seen[key] = line
-            rows.append(row)
-        return rows, errors
+    def check(self, text: str) -> Checked:
+        """Check every row at once; the good rows and the problems by line."""
+        return self._check.check(text)
 
-    def _row(self, line: int, cells: dict[str, str], emails: dict[str, int]) -> Row:
-        fmt = cells.get("format", "").strip().lower()
-        card_type = SHORT_NAMES.get(fmt) or (fmt if fmt in KNOWN else None)
-        if card_type is None:
-            raise invalid("format", f"{fmt or '(empty)'} is not a card format we know")
-        body: dict[str, Any] = {"type": card_type}
-        for name in ("facility_code", "card_number"):
-            value = _number(cells.get(name, ""), name)
-            if value is not None:
-                body[name] = value
-        if cells.get("uid", "").strip():
-            body["uid"] = cells["uid"].strip()
-        card = self._site.card_values(body)
-        email = cells.get("email", "").strip().lower()
-        user_id = None
-        if email:
-            user_id = emails.get(email)
-            if user_id is None:
-                raise invalid("email", f"{email} is not a user of this site")
-        return Row(line, card, user_id)
+    async def check_in_steps(
+        self, text: str, on_step: Callable[[int, int], None] | None = None
+    ) -> Checked:
+        """Check every row, giving way to the event loop between steps (for big files)."""
+        return await self._check.check_in_steps(text, on_step)
 
     def create(self, body: Any, actor: Actor = SYSTEM) -> dict[str, Any]:
         """Start importing an uploaded file.
@@ -234,11 +161,22 @@ class CardImports:
 
     async def _run(self, job: Job, path: Path, actor: Actor) -> None:
         try:
+            await self._import(job, path, actor)
+        except Exception as exc:  # the job must end, whatever the file held
+            log.exception("CSV card import %d failed", job.id)
+            self._finish(job.id, "failed", {"file": [f"could not be imported: {exc}"]}, 0)
+
+    async def _import(self, job: Job, path: Path, actor: Actor) -> None:
+        try:
             text = path.read_bytes().decode("utf-8-sig")
         except (OSError, UnicodeDecodeError) as exc:
             self._finish(job.id, "failed", {"file": [f"cannot be read as UTF-8 CSV: {exc}"]}, 0)
             return
-        rows, errors = self.check(text)
+        checked = await self.check_in_steps(text)
+        rows, errors = checked.rows, checked.errors
+        if "file" in errors:
+            self._finish(job.id, "failed", errors, 0)
+            return
         self._store.update(
             "csv_card_imports",
             job.id,

@@ -15,6 +15,10 @@ class DialogService(Protocol):
         """Ask where to save; None when the person cancels."""
         ...
 
+    def open_file(self, parent: QWidget, title: str, filter_: str) -> Path | None:
+        """Ask which existing file to open; None when the person cancels."""
+        ...
+
     def confirm(self, parent: QWidget, title: str, question: str) -> bool:
         """Ask a yes/no question."""
         ...
@@ -30,6 +34,11 @@ class Dialogs:
     def save_file(self, parent: QWidget, title: str, suggested: str, filter_: str) -> Path | None:
         """Ask where to save; None when the person cancels."""
         name, _ = QFileDialog.getSaveFileName(parent, title, suggested, filter_)
+        return Path(name) if name else None
+
+    def open_file(self, parent: QWidget, title: str, filter_: str) -> Path | None:
+        """Ask which existing file to open; None when the person cancels."""
+        name, _ = QFileDialog.getOpenFileName(parent, title, "", filter_)
         return Path(name) if name else None
 
     def confirm(self, parent: QWidget, title: str, question: str) -> bool:

@@ -36,6 +36,7 @@ from app.controller.resources import (
     ResourceSpec,
 )
 from app.ui.bridge import ControllerBridge
+from app.ui.card_import_dialog import CardImportDialog
 from app.ui.dialogs import DialogService
 from app.ui.doors_view import DoorsView
 from app.ui.errors import explain
@@ -93,6 +94,8 @@ class SiteArea(QWidget):
         self.controller = bridge.controller
         self.site = self.controller.site
         self.feedback = Feedback()
+        self.dialogs = dialogs
+        self.import_dialog: CardImportDialog | None = None
         self.tabs = QTabWidget()
         self.tabs.setObjectName("siteTabs")
         self.doors_view = DoorsView(bridge, dialogs, self.feedback)
@@ -261,6 +264,7 @@ class SiteArea(QWidget):
             form,
             self._button("Add person", "addPerson", self.add_person),
             self._button("Give card to selected person", "giveCard", self.give_card),
+            self._button("Import cards from CSV…", "import_cards", self.import_cards),
         )
 
     def add_person(self) -> None:
@@ -308,6 +312,21 @@ class SiteArea(QWidget):
                 {"card_id": card["id"], "assignee_type": "User", "assignee_id": user_id},
                 "Card enrolled and given.",
             )
+
+    def import_cards(self) -> None:
+        """Open the CSV card import; the lists refresh when it closes."""
+        dialog = CardImportDialog(self.controller.card_imports, self.dialogs, self)
+        dialog.finished.connect(lambda _result: self._import_closed(dialog))
+        self.import_dialog = dialog
+        # open(), not exec(): a nested event loop would re-enter the loop qasync drives.
+        dialog.open()
+
+    def _import_closed(self, dialog: CardImportDialog) -> None:
+        if dialog.result_text:
+            self.feedback.success(dialog.result_text)
+        self.bridge.site_changed.emit()
+        self.import_dialog = None
+        dialog.deleteLater()
 
     # --- refresh -------------------------------------------------------------------------------
 

@@ -79,3 +79,45 @@ async def test_upload_addresses_are_single_use_and_files_must_exist(api: Api) ->
         "POST", "/csv_card_imports", {"csv_card_import": {"file_name": "../../etc/passwd"}}
     )
     assert status == 422 and "file_name" in err["errors"]
+
+
+async def test_a_large_upload_arrives_whole(api: Api, controller: Controller) -> None:
+    # Half a megabyte: it reaches the server in many pieces.
+    rows = "".join(f"H10301,{n // 65536},{n % 65536},{' ' * 40},\n" for n in range(10_000))
+    text = "format,facility_code,card_number,uid,email\n" + rows
+    file_name = await upload(api, text)
+    stored = controller.config.data_dir / "uploads" / file_name
+    assert stored.read_text() == text
+    started = await api.ok(
+        "POST", "/csv_card_imports", {"csv_card_import": {"file_name": file_name}}
+    )
+    done = await controller.card_imports.wait(started["id"])
+    assert done["status"] == "finished" and done["imported"] == 10_000
+    assert done["import_errors"] == {}
+
+
+async def test_a_file_the_csv_reader_cannot_read_fails_the_job_and_it_ends(
+    api: Api, controller: Controller
+) -> None:
+    huge_cell = "x" * 200_000  # larger than the csv module's field limit
+    file_name = await upload(api, f'format,uid\nHF,"{huge_cell}"\n')
+    started = await api.ok(
+        "POST", "/csv_card_imports", {"csv_card_import": {"file_name": file_name}}
+    )
+    done = await controller.card_imports.wait(started["id"])
+    assert done["status"] == "failed" and done["imported"] == 0
+    assert "CSV" in done["import_errors"]["file"][0]
+
+
+async def test_checking_in_steps_reports_progress_and_matches_the_whole_check(
+    controller: Controller,
+) -> None:
+    text = "format,facility_code,card_number\n" + "".join(
+        f"H10301,1,{n % 1200}\n" for n in range(1500)
+    )
+    steps: list[tuple[int, int]] = []
+    stepped = await controller.card_imports.check_in_steps(text, lambda *s: steps.append(s))
+    whole = controller.card_imports.check(text)
+    assert steps == [(500, 1500), (1000, 1500), (1500, 1500)]
+    assert stepped.errors == whole.errors and len(stepped.rows) == len(whole.rows) == 1200
+    assert stepped.errors["line 1202"] == ["the same card as line 2"]

@@ -29,6 +29,9 @@ class FakeDialogs:
     def save_file(self, parent: QWidget, title: str, suggested: str, filter_: str) -> None:
         return None
 
+    def open_file(self, parent: QWidget, title: str, filter_: str) -> None:
+        return None
+
     def confirm(self, parent: QWidget, title: str, question: str) -> bool:
         self.asked.append(question)
         return self.answer

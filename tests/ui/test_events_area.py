@@ -22,6 +22,10 @@ class FakeDialogs:
         self.asked.append(title)
         return self.path
 
+    def open_file(self, parent: QWidget, title: str, filter_: str) -> None:
+        self.asked.append(title)
+        return None
+
     def confirm(self, parent: QWidget, title: str, question: str) -> bool:
         return True
 

@@ -34,8 +34,14 @@ async def signed_upload_url(request: web.Request) -> web.StreamResponse:
 
 async def upload(request: web.Request) -> web.StreamResponse:
     """POST or PUT /uploads/{token}: the file itself (the token is the authorization)."""
-    data = await request.content.read(MAX_FILE + 1)
-    stored = ctx(request).card_imports.receive(request.match_info["token"], data)
+    # read(n) returns what has arrived so far; a file must be read to its end (up to the limit).
+    data = bytearray()
+    while len(data) <= MAX_FILE:
+        chunk = await request.content.read(MAX_FILE + 1 - len(data))
+        if not chunk:
+            break
+        data += chunk
+    stored = ctx(request).card_imports.receive(request.match_info["token"], bytes(data))
     return web.json_response({"file_name": stored})
 
 
