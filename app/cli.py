@@ -96,15 +96,27 @@ def main(argv: list[str] | None = None) -> int:
         from app.card_cli import main as card
 
         return card(argv[1:])
+    if argv[:1] == ["blinkup"]:
+        from hardware.blinkup.cli import main as blinkup
+
+        return blinkup(argv[1:])
     parser = argparse.ArgumentParser(prog="lintel", description=__doc__)
     parser.add_argument("-v", "--verbose", action="store_true", help="log more")
     sub = parser.add_subparsers(dest="command")
     gui = sub.add_parser("gui", help="open the desktop app (the default)")
     gui.add_argument("--data", type=Path, default=None, help="data folder")
     gui.add_argument("--interface", default=None, help="network interface for discovery")
+    gui.add_argument(
+        "--card-reader",
+        default="usb",
+        metavar="PATH",
+        help="the front desk's NFC card reader: usb, usb:VID:PID, tty:PORT:DRIVER or "
+        "udp:HOST:PORT (default usb; 'none' for no reader)",
+    )
     _controller_parser(sub)
     sub.add_parser("device-sim", help="run simulated readers and door controllers")
     sub.add_parser("card", help="encode and decode Wiegand card formats")
+    sub.add_parser("blinkup", help="encode and decode BlinkUp optical network setup")
     args = parser.parse_args(argv)
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.INFO,
@@ -116,7 +128,12 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     from app.ui.main import run_gui
 
-    return run_gui(getattr(args, "data", None), getattr(args, "interface", None))
+    card_reader = getattr(args, "card_reader", "usb")
+    return run_gui(
+        getattr(args, "data", None),
+        getattr(args, "interface", None),
+        card_reader=None if card_reader == "none" else card_reader,
+    )
 
 
 if __name__ == "__main__":

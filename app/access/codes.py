@@ -29,6 +29,7 @@ class DenialCode(StrEnum):
     NOT_AT_READER = "lc0007"
     PHONE_LOCKED = "lc0008"
     LINK_DISABLED = "lc0009"
+    CARD_NOT_GENUINE = "lc0010"
 
 
 DENIAL_MESSAGES: dict[DenialCode, str] = {
@@ -52,4 +53,5 @@ DENIAL_MESSAGES: dict[DenialCode, str] = {
     DenialCode.NOT_AT_READER: "Hold your phone to the door's reader to unlock it",
     DenialCode.PHONE_LOCKED: "Unlock your phone first, then tap the reader again",
     DenialCode.LINK_DISABLED: "This access link is disabled",
+    DenialCode.CARD_NOT_GENUINE: "The card's credential is not valid for this site",
 }

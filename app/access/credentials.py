@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from app.access import wiegand
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+from app.access import secure_card, wiegand
 
 # Card types for each Wiegand format we decode: the public API's names, then our own extensions
 # (C1k48s, P10001) named the same way so integrators can guess them.
@@ -21,13 +23,23 @@ LF_CARD_TYPES: dict[str, str] = {
 }
 FORMAT_OF_CARD_TYPE: dict[str, str] = {card: fmt for fmt, card in LF_CARD_TYPES.items()}
 HF_CARD_TYPE = "third_party_hf"
+# Our own type: an HF card carrying a credential signed by the site key (app.access.secure_card).
+SECURED_HF_CARD_TYPE = "site_secured_hf"
 PHONE_CARD_TYPE = "mobile_credential"
 
 _HEX = re.compile(r"^[0-9A-Fa-f]+$")
+# A card whose NDEF holds no site credential at all is an ordinary HF card.
+_NO_SITE_CREDENTIAL = frozenset(
+    {secure_card.SecureCardReason.NOT_NDEF, secure_card.SecureCardReason.NO_CREDENTIAL}
+)
 
 
 class CredentialError(ValueError):
     """A presentation that cannot be read; the message is safe to show and to audit."""
+
+
+class NotGenuineError(CredentialError):
+    """A card carries a site credential that fails its check (copied, forged, other site)."""
 
 
 @dataclass(frozen=True)
@@ -42,11 +54,13 @@ class UidRead:
     """An HF card's UID (upper-case hex), or a phone's credential id when it taps.
 
     ``phone_unlocked`` is None for a card; for a phone it says whether the phone itself was
-    unlocked, which doors with two-factor Tap to Unlock require.
+    unlocked, which doors with two-factor Tap to Unlock require. ``ndef`` is the NDEF message
+    the reader found on the card, if any (a site-secured card's signed credential).
     """
 
     uid: str
     phone_unlocked: bool | None = None
+    ndef: bytes | None = None
 
 
 Presentation = WiegandRead | UidRead
@@ -74,16 +88,35 @@ class CardKey:
     facility_code: int | None = None
     card_number: int | None = None
     uid: str | None = None
+    token: str | None = None  # of a site-secured card: the signed credential's token
 
 
-def card_keys(presentation: Presentation) -> list[CardKey]:
+def card_keys(
+    presentation: Presentation, site_card_key: Ed25519PublicKey | None = None
+) -> list[CardKey]:
     """The enrolled-card identities a presentation could match.
 
+    An HF card with a site credential is matched only as a site-secured card, and only when the
+    credential's signature (by ``site_card_key``) and UID hold; an HF card without one is
+    matched by its UID.
+
     Raises:
+        NotGenuineError: a site credential that is copied, forged or from another site.
         CredentialError: unreadable bits, unknown length, parity error, malformed UID.
     """
     if isinstance(presentation, UidRead):
-        return [CardKey(HF_CARD_TYPE, uid=normalize_uid(presentation.uid))]
+        uid = normalize_uid(presentation.uid)
+        if presentation.ndef is not None and site_card_key is not None:
+            try:
+                token = secure_card.verify_card(
+                    site_card_key, bytes.fromhex(uid), presentation.ndef
+                )
+            except secure_card.SecureCardError as exc:
+                if exc.reason not in _NO_SITE_CREDENTIAL:
+                    raise NotGenuineError(str(exc)) from exc
+            else:
+                return [CardKey(SECURED_HF_CARD_TYPE, uid=uid, token=token.upper())]
+        return [CardKey(HF_CARD_TYPE, uid=uid)]
     try:
         found = wiegand.readings(presentation.bits)
     except wiegand.WiegandError as exc:

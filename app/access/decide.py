@@ -12,7 +12,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from app.access.codes import DENIAL_MESSAGES, DenialCode
-from app.access.credentials import CredentialError, Presentation, UidRead, card_keys
+from app.access.credentials import (
+    SECURED_HF_CARD_TYPE,
+    CardKey,
+    CredentialError,
+    NotGenuineError,
+    Presentation,
+    UidRead,
+    card_keys,
+)
 from app.access.restrictions import Method, UnlockContext, check_location, check_time
 from app.access.roles import ROLES, Scope
 from app.access.site import Card, Lock, Place, RoleAssignment, SiteState, User
@@ -131,13 +139,15 @@ def decide(presentation: Presentation, reader_id: int, site: SiteState, now: dat
         return _no_door(DenialCode.DOOR_NOT_FOUND, reader_id, Method.READER)
     attempt = _Attempt(reader_id, Method.READER, lock, site.place(lock.place_id))
     try:
-        keys = card_keys(presentation)
+        keys = card_keys(presentation, site.card_key())
+    except NotGenuineError as exc:
+        return attempt.deny(DenialCode.CARD_NOT_GENUINE, str(exc))
     except CredentialError as exc:
         return attempt.deny(DenialCode.CARD_UNREADABLE, str(exc))
     cards: list[Card] = []
     for key in keys:
         if key.uid is not None:
-            cards.extend(site.cards_by_uid(key.uid))
+            cards.extend(c for c in site.cards_by_uid(key.uid) if _matches(c, key))
         elif key.card_number is not None:
             cards.extend(site.cards_by_number(key.card_type, key.facility_code, key.card_number))
     if not cards:
@@ -159,6 +169,19 @@ def decide(presentation: Presentation, reader_id: int, site: SiteState, now: dat
         # Only members who would get in hear that they must unlock the phone first.
         return attempt.deny(DenialCode.PHONE_LOCKED)
     return decision
+
+
+def _matches(card: Card, key: CardKey) -> bool:
+    """Whether an enrolled card with the presented UID is the one presented.
+
+    A site-secured card must be presented with its genuine credential (a bare UID is easy to
+    copy), and with the latest one written to it when the enrolment recorded a token.
+    """
+    if key.card_type != SECURED_HF_CARD_TYPE:
+        return card.type != SECURED_HF_CARD_TYPE  # plain HF cards and phones, by UID alone
+    if card.type != SECURED_HF_CARD_TYPE:
+        return False
+    return card.token is None or card.token == key.token
 
 
 def decide_unlock(request: UnlockRequest, lock_id: int, site: SiteState, now: datetime) -> Decision:

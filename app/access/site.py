@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
 from app.access.roles import Scope
 from app.access.schedules import Consequence, Schedule
 
@@ -85,6 +87,7 @@ class Card:
     facility_code: int | None = None
     card_number: int | None = None
     uid: str | None = None
+    token: str | None = None  # a site-secured card's credential token (upper-case hex)
 
 
 @dataclass(frozen=True)
@@ -143,6 +146,10 @@ class SiteState(Protocol):
 
     def cards_by_uid(self, uid: str) -> Sequence[Card]:
         """HF cards with this UID (upper-case hex)."""
+        ...
+
+    def card_key(self) -> Ed25519PublicKey | None:
+        """The public key site-secured cards are signed with (None: the site has none)."""
         ...
 
     def card_assignments(self, card_id: int) -> Sequence[CardAssignment]:

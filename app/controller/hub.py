@@ -31,7 +31,8 @@ def presentation_of(credential: m.Credential) -> Presentation:
     """The access domain's view of a credential a reader sent."""
     if credential.wiegand is not None:
         return WiegandRead(credential.wiegand)
-    return UidRead(credential.uid or "", credential.phone_unlocked)
+    ndef = None if credential.ndef is None else bytes.fromhex(credential.ndef)
+    return UidRead(credential.uid or "", credential.phone_unlocked, ndef)
 
 
 class ControllerHub:

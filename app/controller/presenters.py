@@ -6,7 +6,7 @@ import json
 from collections.abc import Callable
 from typing import Any, Protocol
 
-from app.access.credentials import FORMAT_OF_CARD_TYPE
+from app.access.credentials import FORMAT_OF_CARD_TYPE, SECURED_HF_CARD_TYPE
 from app.access.wiegand import WiegandError, encode
 from app.controller.resources import (
     CARD_ASSIGNMENTS,
@@ -122,10 +122,19 @@ class Presenter:
     def _card(self, out: dict[str, Any]) -> None:
         card_type = str(out["type"])
         lf = "_lf_" in card_type
-        out["model"] = "credential-third-party-lf" if lf else "credential-third-party-hf"
+        secured = card_type == SECURED_HF_CARD_TYPE
+        out["model"] = (
+            "credential-site-secured-hf"
+            if secured
+            else "credential-third-party-lf"
+            if lf
+            else "credential-third-party-hf"
+        )
         out["frequency"] = "LF" if lf else "HF"
-        out["third_party"] = True
-        out["format_name"] = card_type.removeprefix("third_party_lf_") if lf else "hf"
+        out["third_party"] = not secured
+        out["format_name"] = (
+            "site_secured" if secured else card_type.removeprefix("third_party_lf_") if lf else "hf"
+        )
         if lf and out.get("uid") is None:
             out["uid"] = _lf_uid(card_type, out.get("facility_code"), out.get("card_number"))
         assignment = self._store.row(

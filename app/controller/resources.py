@@ -18,7 +18,7 @@ MAX_FACILITY_CODE = max(
     f.facility_code.maximum for f in wiegand.FORMATS.values() if f.facility_code
 )
 MAX_CARD_NUMBER = max(f.card_number.maximum for f in wiegand.FORMATS.values())
-HF_CARD_TYPES = ("third_party_hf", "mobile_credential")
+HF_CARD_TYPES = ("third_party_hf", "mobile_credential", credentials.SECURED_HF_CARD_TYPE)
 
 
 def _role_exists(value: object) -> str | None:
@@ -215,6 +215,8 @@ CARDS = ResourceSpec(
         F("facility_code", Kind.INTEGER, on_update=False, minimum=0, maximum=MAX_FACILITY_CODE),
         F("card_number", Kind.INTEGER, on_update=False, minimum=0, maximum=MAX_CARD_NUMBER),
         F("uid", Kind.STRING, on_update=False, pattern=r"[0-9A-Fa-f]{6,20}"),
+        # The signed credential's token of a site-secured card (32 hex digits).
+        F("token", Kind.STRING, on_update=False, pattern=r"[0-9A-Fa-f]{32}"),
     ),
     filters={
         "facility_code": "facility_code",

@@ -1,4 +1,4 @@
-"""Random secrets for logins and access links, kept on disk only as hashes."""
+"""Secrets: random login and link secrets (kept on disk only as hashes) and the site's keys."""
 
 from __future__ import annotations
 
@@ -6,6 +6,9 @@ import hashlib
 import os
 import secrets
 from pathlib import Path
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 
 def new_secret() -> str:
@@ -27,3 +30,15 @@ def write_private(path: Path, data: bytes) -> None:
     with os.fdopen(fd, "wb") as handle:
         handle.write(data)
     os.chmod(path, 0o600)  # an older file of the same name may have had looser rights
+
+
+def load_or_create_key(path: Path) -> Ed25519PrivateKey:
+    """Load an Ed25519 private key, creating it (mode 0600) when the file does not exist yet."""
+    if path.exists():
+        return Ed25519PrivateKey.from_private_bytes(path.read_bytes())
+    key = Ed25519PrivateKey.generate()
+    raw = key.private_bytes(
+        serialization.Encoding.Raw, serialization.PrivateFormat.Raw, serialization.NoEncryption()
+    )
+    write_private(path, raw)
+    return key

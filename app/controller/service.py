@@ -12,14 +12,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from aiohttp import web
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from app.access.decide import Decision
 from app.access.roles import ROLES
 from app.controller.adoption import Adoption
 from app.controller.audit import AuditTrail
 from app.controller.card_import import CardImports
+from app.controller.card_signing import CardSigner
 from app.controller.clock import Clock, system_clock
 from app.controller.decisions import Decisions
 from app.controller.door_monitor import DoorMonitor
@@ -34,7 +33,7 @@ from app.controller.presenters import Presenter
 from app.controller.registry import DeviceRegistry, LiveDevice
 from app.controller.schedule_store import ScheduleStore
 from app.controller.scheduled_unlocks import ScheduledUnlocks
-from app.controller.secrets import write_private
+from app.controller.secrets import load_or_create_key
 from app.controller.site import SiteService
 from app.controller.site_state import CachedSiteState, SqlSiteState
 from app.controller.store import Store
@@ -61,18 +60,6 @@ class ControllerConfig:
     clock: Clock = field(default=system_clock)
 
 
-def _controller_key(path: Path) -> Ed25519PrivateKey:
-    """Load the controller's identity key, creating it (mode 0600) on first start."""
-    if path.exists():
-        return Ed25519PrivateKey.from_private_bytes(path.read_bytes())
-    key = Ed25519PrivateKey.generate()
-    raw = key.private_bytes(
-        serialization.Encoding.Raw, serialization.PrivateFormat.Raw, serialization.NoEncryption()
-    )
-    write_private(path, raw)
-    return key
-
-
 class Controller:
     """The site's brain: site model, decisions, audit trail, REST API and device server."""
 
@@ -87,7 +74,8 @@ class Controller:
         self.presenter = Presenter(self.store, self.doors)
         self.site = SiteService(self.store, self.audit, self.presenter, self.organization_id)
         self.schedules = ScheduleStore(self.store, self.audit)
-        sql_state = SqlSiteState(self.store, self.schedules)
+        self.card_signer = CardSigner(config.data_dir)
+        sql_state = SqlSiteState(self.store, self.schedules, self.card_signer.public_key)
         self.site_state = CachedSiteState(sql_state, self.store)
         self.adoption = Adoption(self.store, self.site, self.registry, self.audit)
         self.event_sets = EventSets(self.store, config.clock)
@@ -172,7 +160,7 @@ class Controller:
 
     async def start(self) -> None:
         """Start the device server and (if configured) the REST API."""
-        key = _controller_key(self.config.data_dir / "controller.key")
+        key = load_or_create_key(self.config.data_dir / "controller.key")
         self._link = LinkServer(
             key,
             self.hub,

@@ -9,7 +9,12 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from app.access.credentials import FORMAT_OF_CARD_TYPE, CredentialError, normalize_uid
+from app.access.credentials import (
+    FORMAT_OF_CARD_TYPE,
+    SECURED_HF_CARD_TYPE,
+    CredentialError,
+    normalize_uid,
+)
 from app.access.roles import ROLES
 from app.access.wiegand import FORMATS, WiegandError, encode
 from app.controller.audit import AuditTrail, Event
@@ -312,6 +317,10 @@ def _check_card(values: dict[str, Any]) -> None:
             raise invalid("uid", str(exc)) from exc
         values.pop("facility_code", None)
         values.pop("card_number", None)
+        if card_type == SECURED_HF_CARD_TYPE and values.get("token"):
+            values["token"] = values["token"].upper()
+        else:
+            values.pop("token", None)
         return
     fmt = FORMAT_OF_CARD_TYPE.get(card_type)
     needs_facility = (
@@ -333,6 +342,7 @@ def _check_card(values: dict[str, Any]) -> None:
             field = "facility_code" if "Facility" in str(exc) else "card_number"
             raise invalid(field, str(exc)) from exc
     values.pop("uid", None)
+    values.pop("token", None)
 
 
 def _object_name(spec: ResourceSpec, obj: Mapping[str, Any]) -> str | None:

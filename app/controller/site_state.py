@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
 from app.access.roles import Scope
 from app.access.schedules import Consequence, Schedule
 from app.access.site import (
@@ -34,15 +36,23 @@ def _restrictions(row: Row, radius: float = 300.0) -> Restrictions:
 
 
 def _card(row: Row) -> Card:
-    return Card(row["id"], row["type"], row["facility_code"], row["card_number"], row["uid"])
+    return Card(
+        row["id"], row["type"], row["facility_code"], row["card_number"], row["uid"], row["token"]
+    )
 
 
 class SqlSiteState:
     """``app.access.site.SiteState`` over the controller's SQLite store."""
 
-    def __init__(self, store: Store, schedules: ScheduleStore) -> None:
+    def __init__(
+        self,
+        store: Store,
+        schedules: ScheduleStore,
+        card_key: Ed25519PublicKey | None = None,
+    ) -> None:
         self._store = store
         self._schedules = schedules
+        self._card_key = card_key
         # Set by the controller once its zone keeper exists: lock id -> guard or None.
         self.zone_guards: Callable[[int], ZoneGuard | None] = lambda _lock_id: None
 
@@ -121,6 +131,10 @@ class SqlSiteState:
     def cards_by_uid(self, uid: str) -> Sequence[Card]:
         """Cards with this UID."""
         return [_card(r) for r in self._store.rows("SELECT * FROM cards WHERE uid = ?", (uid,))]
+
+    def card_key(self) -> Ed25519PublicKey | None:
+        """The public key site-secured cards are signed with."""
+        return self._card_key
 
     def card_assignments(self, card_id: int) -> Sequence[CardAssignment]:
         """Assignments of a card to users."""
@@ -232,6 +246,10 @@ class CachedSiteState:
     def cards_by_uid(self, uid: str) -> Sequence[Card]:
         """Cards with this UID."""
         return self._memo.get(("uid", uid), lambda: self._inner.cards_by_uid(uid))
+
+    def card_key(self) -> Ed25519PublicKey | None:
+        """The site's card key (it never changes while running)."""
+        return self._inner.card_key()
 
     def card_assignments(self, card_id: int) -> Sequence[CardAssignment]:
         """Assignments of a card."""

@@ -18,7 +18,9 @@ def default_data_dir() -> Path:
     return Path(base) / "lintel"
 
 
-async def _run(app: QApplication, config: ControllerConfig, interface: str | None) -> int:
+async def _run(
+    app: QApplication, config: ControllerConfig, interface: str | None, card_reader: str | None
+) -> int:
     from app.ui.main_window import MainWindow
 
     controller = Controller(config)
@@ -33,7 +35,7 @@ async def _run(app: QApplication, config: ControllerConfig, interface: str | Non
             "Another copy of Lintel may be running. Close it and try again.",
         )
         return 1
-    window = MainWindow(controller, interface)
+    window = MainWindow(controller, interface, card_reader=card_reader)
     window.show()
     quitting = asyncio.Event()
     app.aboutToQuit.connect(quitting.set)
@@ -49,8 +51,17 @@ def run_gui(
     interface: str | None,
     api_port: int = 8080,
     device_port: int = 31314,
+    card_reader: str | None = "usb",
 ) -> int:
-    """Open the main window until it is closed."""
+    """Open the main window until it is closed.
+
+    Args:
+        data_dir: The site's data folder (default: under ``$XDG_DATA_HOME``).
+        interface: Network interface to discover devices on, if any.
+        api_port: Port of the REST API.
+        device_port: Port of the device server.
+        card_reader: nfcpy path of the front desk's HF card reader (None: no reader).
+    """
     import qasync
 
     app = QApplication.instance() or QApplication(sys.argv)
@@ -63,5 +74,5 @@ def run_gui(
         device_port=device_port,
         api_port_fallback=True,
     )
-    result: int = qasync.run(_run(app, config, interface))
+    result: int = qasync.run(_run(app, config, interface, card_reader))
     return result

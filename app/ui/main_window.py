@@ -20,6 +20,7 @@ from app.controller.service import Controller
 from app.ui.bridge import ControllerBridge
 from app.ui.dialogs import DialogService
 from app.ui.events_area import EventsArea
+from app.ui.front_desk import FrontDeskArea
 from app.ui.installer import InstallerArea
 from app.ui.site_area import SiteArea
 from app.ui.widgets import fill_combo
@@ -37,7 +38,9 @@ class MainWindow(QMainWindow):
         controller: Controller,
         interface: str | None = None,
         dialogs: DialogService | None = None,
+        card_reader: str | None = None,
     ) -> None:
+        """Build the areas; ``card_reader`` is the front desk's nfcpy reader path (None: none)."""
         super().__init__()
         self.setWindowTitle("Lintel")
         self.resize(1200, 760)
@@ -72,9 +75,11 @@ class MainWindow(QMainWindow):
         self.tabs = QTabWidget()
         self.tabs.setObjectName("areas")
         self.installer = InstallerArea(self.bridge)
-        self.site = SiteArea(self.bridge)
+        self.front_desk = FrontDeskArea(self.bridge, dialogs, card_reader)
+        self.site = SiteArea(self.bridge, dialogs=dialogs)
         self.events = EventsArea(self.bridge, dialogs)
         self.tabs.addTab(self.installer, "Installer")
+        self.tabs.addTab(self.front_desk, "Front desk")
         self.tabs.addTab(self.site, "Site")
         self.tabs.addTab(self.events, "Events")
 
@@ -127,7 +132,8 @@ class MainWindow(QMainWindow):
         self.discovery_status.setText("Scanning…")
 
     async def shutdown(self) -> None:
-        """Stop browsing and listening; idempotent."""
+        """Stop browsing, listening and the card reader; idempotent."""
+        await self.front_desk.shutdown()
         if self.browser is not None:
             await self.browser.async_close()
             self.browser = None

@@ -6,6 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
 from app.access.schedules import Consequence, Schedule, effective_active
 from app.access.site import (
     Card,
@@ -34,6 +36,7 @@ class MemorySite:
     reader_keys: dict[int, list[bytes]] = field(default_factory=dict)
     schedule_sets: dict[tuple[str, int], list[Schedule]] = field(default_factory=dict)
     guards: dict[int, ZoneGuard] = field(default_factory=dict)
+    signing_key: Ed25519PublicKey | None = None
 
     def reader(self, reader_id: int) -> Reader | None:
         return self.readers.get(reader_id)
@@ -57,6 +60,9 @@ class MemorySite:
 
     def cards_by_uid(self, uid: str) -> Sequence[Card]:
         return [c for c in self.cards if c.uid == uid]
+
+    def card_key(self) -> Ed25519PublicKey | None:
+        return self.signing_key
 
     def card_assignments(self, card_id: int) -> Sequence[CardAssignment]:
         return [a for a in self.assignments if a.card_id == card_id]

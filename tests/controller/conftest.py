@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import aiohttp
 import pytest
 from multidict import CIMultiDictProxy
 
 from app.controller.service import Controller, ControllerConfig
+
+if TYPE_CHECKING:
+    from tests.controller.wired import Wired
 
 
 class Api:
@@ -75,3 +78,15 @@ async def api(controller: Controller) -> AsyncIterator[Api]:
     secret = (controller.config.data_dir / "admin.secret").read_text().strip()
     async with aiohttp.ClientSession() as session:
         yield Api(session, f"http://127.0.0.1:{controller.api_port}", secret)
+
+
+@pytest.fixture
+async def wired(controller: Controller, tmp_path: Path) -> AsyncIterator[Wired]:
+    """One adopted simulated reader and door controller, relay 1 wired to a door."""
+    from tests.controller.wired import wire  # wired.py imports this module
+
+    setup = await wire(controller, tmp_path)
+    try:
+        yield setup
+    finally:
+        await setup.sim.async_close()

@@ -4,26 +4,13 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import AsyncIterator
-from pathlib import Path
-
-import pytest
 
 from app.access.wiegand import encode
 from app.controller.service import Controller
 from hardware.link.messages import Credential
 from tests.controller.conftest import Api
-from tests.controller.wired import Wired, wire
+from tests.controller.wired import Wired
 from tests.waiting import until
-
-
-@pytest.fixture
-async def wired(controller: Controller, tmp_path: Path) -> AsyncIterator[Wired]:
-    setup = await wire(controller, tmp_path)
-    try:
-        yield setup
-    finally:
-        await setup.sim.async_close()
 
 
 async def test_events_filters_and_csv(api: Api, controller: Controller, wired: Wired) -> None:

@@ -2,27 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
-
-import pytest
-
 from app.access.restrictions import proximity_proof
 from app.controller.logins import create_login
 from app.controller.resources import GROUPS, LOCKS
 from app.controller.service import Controller
 from tests.controller.conftest import Api
-from tests.controller.wired import Wired, wire
+from tests.controller.wired import Wired
 from tests.waiting import until
-
-
-@pytest.fixture
-async def wired(controller: Controller, tmp_path: Path) -> AsyncIterator[Wired]:
-    setup = await wire(controller, tmp_path)
-    try:
-        yield setup
-    finally:
-        await setup.sim.async_close()
 
 
 def login_for(controller: Controller, role: str, user_id: int | None = None) -> str:
