@@ -18,7 +18,6 @@ from app.access.credentials import (
     PHONE_CARD_TYPE,
     SECURED_HF_CARD_TYPE,
 )
-from app.controller.audit import Event
 from app.controller.errors import Conflict, ControllerError, ValidationFailed, invalid
 from app.controller.event_log import EventLog
 from app.controller.resources import (
@@ -29,11 +28,12 @@ from app.controller.resources import (
     ROLE_ASSIGNMENTS,
     USERS,
 )
-from app.controller.site import SiteService
+from app.controller.site import Actor, SiteService
 
 DUPLICATE_CARD = "cabbeb"
 GROUP_MEMBER_ROLE = "group_basic"
 _ALL = {"limit": "250"}
+FRONT_DESK = Actor("System", None, "Front desk")
 
 
 class FrontDeskError(ControllerError):
@@ -253,18 +253,7 @@ class FrontDesk:
         Raises:
             NotFound: no such card assignment.
         """
-        row = self._site.row(CARD_ASSIGNMENTS, assignment_id)
-        status = "activated" if activated else "deactivated"
-        self._site.store.update(CARD_ASSIGNMENTS.table, assignment_id, {"status": status})
-        self._site.audit.record(
-            Event(
-                type=f"card.{'activate' if activated else 'deactivate'}",
-                actor_type="System",
-                actor_name="Front desk",
-                object_type="Card",
-                object_id=int(row["card_id"]),
-            )
-        )
+        self._site.set_card_activation(assignment_id, activated, FRONT_DESK)
 
     def _check_free(self, values: Mapping[str, Any]) -> None:
         """Raise the duplicate error when a card with these (validated) identifiers exists."""

@@ -217,6 +217,7 @@ class SiteService:
             values["metadata"] = _metadata(values.get("metadata") or {})
         elif spec is CARDS:
             _check_card(values)
+            self._check_uid_free(values)
         elif spec is ROLE_ASSIGNMENTS:
             self._check_role_assignment(values)
             values["created_by_type"], values["created_by_id"] = actor.kind, actor.id
@@ -263,6 +264,42 @@ class SiteService:
             raise invalid("valid_from", "only group role assignments take validity dates")
         if start and end and end <= start:
             raise invalid("valid_until", "must be after valid_from")
+
+    def _check_uid_free(self, values: Mapping[str, Any]) -> None:
+        # One physical HF card is one card, whatever type it was enrolled as (a UID-only card
+        # and a site-secured card with the same UID would be two ways into the same doors).
+        uid = values.get("uid")
+        if uid is None or values["type"] not in HF_CARD_TYPES:
+            return
+        marks = ", ".join("?" for _ in HF_CARD_TYPES)
+        taken = self.store.scalar(
+            f"SELECT id FROM cards WHERE uid = ? AND type IN ({marks}) LIMIT 1",
+            (uid, *HF_CARD_TYPES),
+        )
+        if taken is not None:
+            raise Conflict("A card with the same identifiers is already enrolled", "cabbeb")
+
+    def set_card_activation(
+        self, assignment_id: int, activated: bool, actor: Actor = SYSTEM
+    ) -> None:
+        """Switch a given card on or off (``POST /card_assignments/{id}/activate``).
+
+        Raises:
+            NotFound: no such card assignment.
+        """
+        row = self.row(CARD_ASSIGNMENTS, assignment_id)
+        status = "activated" if activated else "deactivated"
+        self.store.update(CARD_ASSIGNMENTS.table, assignment_id, {"status": status})
+        self.audit.record(
+            Event(
+                type=f"card.{'activate' if activated else 'deactivate'}",
+                actor_type=actor.kind,
+                actor_id=actor.id,
+                actor_name=actor.name,
+                object_type="Card",
+                object_id=int(row["card_id"]),
+            )
+        )
 
     def _duplicate(self, spec: ResourceSpec, exc: ConstraintError) -> Exception:
         text = str(exc)

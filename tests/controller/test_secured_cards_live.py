@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
+from app.controller.errors import Conflict
 from app.controller.resources import CARD_ASSIGNMENTS, CARDS
 from app.controller.service import Controller
 from hardware.link.messages import Credential
@@ -55,3 +58,12 @@ async def test_genuine_card_opens_and_a_copy_is_denied_and_recorded(
 async def test_card_key_is_a_private_file(controller: Controller) -> None:
     path = controller.config.data_dir / "card-signing.key"
     assert path.stat().st_mode & 0o777 == 0o600
+
+
+async def test_one_physical_card_is_enrolled_once_whatever_its_hf_type(
+    controller: Controller,
+) -> None:
+    controller.site.create(CARDS, {"type": "third_party_hf", "uid": UID})
+    with pytest.raises(Conflict) as refused:
+        controller.site.create(CARDS, {"type": "site_secured_hf", "uid": UID.lower()})
+    assert refused.value.code == "cabbeb"

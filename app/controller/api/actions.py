@@ -15,7 +15,6 @@ from app.controller.api.auth import require, require_write
 from app.controller.api.context import actor_of, ctx, login
 from app.controller.api.crud import Handler
 from app.controller.api.http import no_content, page_response, path_id, read_json
-from app.controller.audit import Event
 from app.controller.errors import Conflict, Forbidden, Unavailable, invalid
 from app.controller.paging import Page, window
 from app.controller.resources import CARD_ASSIGNMENTS, LOCKS, LOGINS, PLACES, ResourceSpec
@@ -133,21 +132,7 @@ def _activation(activate: bool) -> Handler:
     async def handler(request: web.Request) -> web.StreamResponse:
         c = ctx(request)
         require_write(login(request), CARD_ASSIGNMENTS)
-        row_id = path_id(request)
-        row = c.site.row(CARD_ASSIGNMENTS, row_id)
-        status = "activated" if activate else "deactivated"
-        c.store.update(CARD_ASSIGNMENTS.table, row_id, {"status": status})
-        actor = actor_of(request)
-        c.audit.record(
-            Event(
-                type=f"card.{'activate' if activate else 'deactivate'}",
-                actor_type=actor.kind,
-                actor_id=actor.id,
-                actor_name=actor.name,
-                object_type="Card",
-                object_id=row["card_id"],
-            )
-        )
+        c.site.set_card_activation(path_id(request), activate, actor_of(request))
         return no_content()
 
     return handler
