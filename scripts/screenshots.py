@@ -98,15 +98,20 @@ async def walkthrough(out: Path, data: Path) -> None:
         feedback_seconds=30,
     )
     await sim.start()
-    window = MainWindow(controller, interface="lo")
+    from hardware.nfc.udp_emulator import TagEmulator
+    from hardware.nfc.udp_tags import EmulatedType2Tag
+
+    card_field = TagEmulator()  # a simulated NFC card on nfcpy's udp: front-end
+    card_field.start()
+    window = MainWindow(controller, interface="lo", card_reader=card_field.path)
     window.resize(1280, 760)
     window.show()
 
-    async def shot(name: str) -> None:
+    async def shot(name: str, widget: Any = None) -> None:
         # Let the loop run what is pending (layout, paints, controller callbacks) through qasync;
         # processEvents() here would run asyncio callbacks inside this task and break them.
         await asyncio.sleep(0.2)
-        window.grab().save(str(out / f"{name}.png"))
+        (widget or window).grab().save(str(out / f"{name}.png"))
         print(f"saved {out / name}.png")
 
     installer = window.installer
@@ -176,6 +181,8 @@ async def walkthrough(out: Path, data: Path) -> None:
 
     await reader.present(Credential(wiegand=encode("H10301", 118, 1603)))
     await reader.present(Credential(wiegand=encode("H10301", 7, 4242)))
+    await front_desk(window, card_field, EmulatedType2Tag, shot)
+    await card_import(window, data, shot)
     window.tabs.setCurrentWidget(window.events)
     await shot("events")
     del second
@@ -184,10 +191,49 @@ async def walkthrough(out: Path, data: Path) -> None:
     for extra in EXTRA_SIMS:
         await extra.async_close()
     await controller.stop()
+    card_field.close()
     window.close()
 
 
 EXTRA_SIMS: list[Any] = []
+
+
+async def front_desk(window: Any, card_field: Any, tag_class: Any, shot: Any) -> None:
+    """Find Jane at the front desk, tap a blank NFC card for her, and show her cards."""
+    desk = window.front_desk
+    window.tabs.setCurrentWidget(desk)
+    await until(lambda: desk.reader_status.text().startswith("Card reader ready"), "NFC reader")
+    desk.search.setText("Jane")
+    await until(lambda: desk.results.count() == 1, "Jane found")
+    desk.results.setCurrentRow(0)
+    tap_box = desk.person.tap_box
+    tap_box.tap()  # waits for a card: the prompt and its Cancel button show
+    await until(lambda: tap_box.working, "waiting for a card")
+    await shot("front-desk-tap")
+    card_field.present(tag_class(bytes.fromhex("5A1B2C3D4E5F60")))
+    await until(lambda: "Enrolled" in desk.feedback.text(), "card enrolled", timeout=20)
+    await until(lambda: not tap_box.working, "tap finished")
+    await shot("front-desk")
+
+
+async def card_import(window: Any, data: Path, shot: Any) -> None:
+    """Import a CSV of cards with two bad rows; show the check, then the result."""
+    site = window.site
+    window.tabs.setCurrentWidget(site)
+    rows = ["format,facility_code,card_number,uid,email"]
+    rows += [f"H10301,120,{n},," for n in range(2000, 2400)]
+    rows[40] = "H10301,300,1,,"  # facility code out of range
+    rows[77] = "H10301,120,2010,,"  # the same card as an earlier row
+    path = data / "new-badges.csv"
+    path.write_text("\n".join(rows) + "\n")
+    site.import_cards()
+    dialog = site.import_dialog
+    await dialog.load(path)
+    await shot("import-check", dialog)
+    dialog.start_import()
+    await until(lambda: dialog.result_text, "import finished", timeout=60)
+    await shot("import-done", dialog)
+    dialog.reject()
 
 
 async def doors_in_every_state(

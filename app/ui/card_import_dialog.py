@@ -38,7 +38,7 @@ from app.ui.widgets import Feedback, named
 TEMPLATE = "format,facility_code,card_number,uid,email\r\nH10301,118,1603,,\r\nHF,,,04AABBCCDD,\r\n"
 HINT = (
     "One card per row, below a header row naming the columns: <b>format</b> (H10301, H10302, "
-    "H10304, H10306 or HF), <b>facility_code</b>, <b>card_number</b>, <b>uid</b> (for HF "
+    "H10304, H10306, C1k35s, C1k48s, D10202, P10001 or HF), <b>facility_code</b>, <b>card_number</b>, <b>uid</b> (for HF "
     "cards) and, optionally, <b>email</b> of an existing person to give the card to."
 )
 NAMES = {**LABELS, "format": "Format", "uid": "UID"}
@@ -49,7 +49,8 @@ def plain(message: str) -> str:
     """A controller message as people read it: ``facility_code must`` -> ``Facility code must``."""
     name, _, rest = message.partition(" ")
     if name in NAMES:
-        return f"{NAMES[name]} {rest}"
+        # Some messages name their field already ("Facility code 300 is out of range …").
+        return rest if rest.startswith(NAMES[name]) else f"{NAMES[name]} {rest}"
     return message[:1].upper() + message[1:]
 
 

@@ -303,3 +303,14 @@ def test_files_that_cannot_be_imported_get_a_plain_error(
         assert controller.store.scalar("SELECT COUNT(*) FROM csv_card_imports") == 0
 
     on_site(run, tmp_path, scenario)
+
+
+def test_problems_read_as_sentences_without_repeating_the_field() -> None:
+    from app.ui.card_import_dialog import plain
+
+    assert plain("facility_code must be a whole number") == "Facility code must be a whole number"
+    assert (
+        plain("facility_code Facility code 300 is out of range for H10301 (0–255)")
+        == "Facility code 300 is out of range for H10301 (0–255)"
+    )
+    assert plain("the same card as line 12") == "The same card as line 12"
