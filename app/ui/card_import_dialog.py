@@ -38,8 +38,9 @@ from app.ui.widgets import Feedback, named
 TEMPLATE = "format,facility_code,card_number,uid,email\r\nH10301,118,1603,,\r\nHF,,,04AABBCCDD,\r\n"
 HINT = (
     "One card per row, below a header row naming the columns: <b>format</b> (H10301, H10302, "
-    "H10304, H10306, C1k35s, C1k48s, D10202, P10001 or HF), <b>facility_code</b>, <b>card_number</b>, <b>uid</b> (for HF "
-    "cards) and, optionally, <b>email</b> of an existing person to give the card to."
+    "H10304, H10306, C1k35s, C1k48s, D10202, P10001 or HF), <b>facility_code</b>, "
+    "<b>card_number</b>, <b>uid</b> (for HF cards) and, optionally, <b>email</b> of an "
+    "existing person to give the card to."
 )
 NAMES = {**LABELS, "format": "Format", "uid": "UID"}
 Index = QModelIndex | QPersistentModelIndex
