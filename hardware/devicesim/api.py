@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 from collections.abc import Awaitable, Callable, Sequence
+from typing import TypeGuard
 
 from aiohttp import web
 
+from hardware.blinkup import BlinkUpError, Mode
 from hardware.devicesim.errors import ApiCode, ApiError
 from hardware.doorctl.sim import SimDoorController
 from hardware.link.errors import LinkClosedError, LinkTimeoutError
@@ -78,6 +81,11 @@ def parse_credential(body: dict[str, object]) -> Credential:
         raise ApiError(ApiCode.INVALID_CREDENTIAL, str(exc)) from None
 
 
+def _finite(value: object) -> TypeGuard[float]:
+    """A JSON number that is a real, finite number (not a boolean, not NaN)."""
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
 class ControlApi:
     """Serves the control API for a fixed set of simulated devices."""
 
@@ -88,13 +96,15 @@ class ControlApi:
         self._readers = {r.serial: r for r in readers}
         self._controllers = {c.serial: c for c in controllers}
         self._runner: web.AppRunner | None = None
-        self.app = web.Application(middlewares=[_errors])
+        # A BlinkUp recording is ~30,000 samples: allow bodies of a few megabytes.
+        self.app = web.Application(middlewares=[_errors], client_max_size=16 << 20)
         self.app.add_routes(
             [
                 web.get("/readers", self._list_readers),
                 web.get("/readers/{serial}", self._get_reader),
                 web.post("/readers/{serial}/present", self._present),
                 web.post("/readers/{serial}/tamper", self._tamper),
+                web.post("/readers/{serial}/light", self._light),
                 web.get("/controllers", self._list_controllers),
                 web.get("/controllers/{serial}", self._get_controller),
                 web.post("/controllers/{serial}/inputs/{channel}", self._set_input),
@@ -164,6 +174,33 @@ class ControlApi:
         except LinkClosedError as exc:
             raise ApiError(ApiCode.LINK_CLOSED, str(exc)) from None
         return web.json_response({"serial": reader.serial, "tamper": active})
+
+    async def _light(self, request: web.Request) -> web.Response:
+        """A BlinkUp transfer as the reader's light sensor saw it: samples, rate, fps."""
+        reader = self._reader(request)
+        body = await _json_object(request)
+        samples, rate, fps = body.get("samples"), body.get("rate", 1000), body.get("fps", 60)
+        mode = body.get("mode")
+        if (
+            set(body) - {"samples", "rate", "fps", "mode"}
+            or not isinstance(samples, list)
+            or not all(_finite(x) for x in samples)
+            or not _finite(rate)
+            or not _finite(fps)
+            or mode not in (None, "imp", "fast")
+        ):
+            raise ApiError(
+                ApiCode.INVALID_BODY,
+                'body must be {"samples": [numbers], "rate": Hz, "fps": frames/s'
+                ', "mode": "imp"|"fast" (optional)}',
+            )
+        try:
+            got = await reader.receive_light(
+                samples, float(rate), float(fps), None if mode is None else Mode(str(mode))
+            )
+        except BlinkUpError as exc:
+            raise ApiError(ApiCode.BLINKUP_FAILED, f"the reader could not read it: {exc}") from None
+        return web.json_response({"serial": reader.serial, **got.summary()})
 
     async def _list_controllers(self, request: web.Request) -> web.Response:
         return web.json_response([c.status() for c in self._controllers.values()])

@@ -41,6 +41,14 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--readers", type=_count, default=1, metavar="N")
     parser.add_argument("--controllers", type=_count, default=1, metavar="M")
     parser.add_argument(
+        "--unconfigured-readers",
+        type=_count,
+        default=0,
+        metavar="K",
+        help="readers fresh from the box (amber): they connect only after a BlinkUp transfer "
+        "(POST /readers/{serial}/light)",
+    )
+    parser.add_argument(
         "--server", default="127.0.0.1:31314", metavar="HOST:PORT", help="device server"
     )
     parser.add_argument(
@@ -106,6 +114,7 @@ async def _main(args: argparse.Namespace, announcer: Announcer | None) -> int:
                 port,
                 feedback_seconds=args.feedback_seconds,
                 announcer=announcer,
+                unconfigured_readers=args.unconfigured_readers,
             )
             await run(sim, stop)
     except (OSError, LinkError, DiscoveryError) as exc:

@@ -17,6 +17,7 @@ class ApiCode(StrEnum):
     NOT_CONNECTED = "not_connected"
     LINK_CLOSED = "link_closed"
     DECISION_TIMEOUT = "decision_timeout"
+    BLINKUP_FAILED = "blinkup_failed"
     INTERNAL = "internal_error"
 
 
@@ -30,6 +31,7 @@ HTTP_STATUS: dict[ApiCode, int] = {
     ApiCode.NOT_CONNECTED: 409,
     ApiCode.LINK_CLOSED: 503,
     ApiCode.DECISION_TIMEOUT: 504,
+    ApiCode.BLINKUP_FAILED: 422,
     ApiCode.INTERNAL: 500,
 }
 

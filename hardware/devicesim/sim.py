@@ -40,6 +40,7 @@ class DeviceSim:
         announcer: Announcer | None = None,
         backoff: Backoff | None = None,
         heartbeat_interval: float | None = 30.0,
+        unconfigured_readers: int = 0,
     ) -> None:
         """Configure the simulator (nothing is created or started until ``start``).
 
@@ -54,11 +55,14 @@ class DeviceSim:
             announcer: Optional DNS-SD hook; None announces nothing.
             backoff: Reconnect delays for every device.
             heartbeat_interval: Seconds between heartbeats.
+            unconfigured_readers: More readers, fresh from the box: amber until a BlinkUp
+                transfer gives them their setup (a restart keeps what they received).
         """
-        if readers < 0 or controllers < 0:
+        if readers < 0 or controllers < 0 or unconfigured_readers < 0:
             raise ValueError("device counts must not be negative")
         self.data_dir = data_dir
         self._counts = (readers, controllers)
+        self._unconfigured = unconfigured_readers
         self.server = server
         self._control_host = control_host
         self._control_port = control_port
@@ -104,16 +108,24 @@ class DeviceSim:
         devices = self.data_dir / "devices"
         devices.mkdir(parents=True, exist_ok=True, mode=0o700)
         n_readers, n_controllers = self._counts
-        for index in range(1, n_readers + 1):
+        for index in range(1, n_readers + self._unconfigured + 1):
             path = devices / f"reader-{index:03d}.json"
+            identity = load_reader_identity(path)
+            # A fresh reader stays fresh until BlinkUp (or a controller) has configured it.
+            configured = (
+                index <= n_readers
+                or identity.enrolment_token is not None
+                or identity.controller_key is not None
+            )
             self.readers.append(
                 SimReader(
-                    load_reader_identity(path),
+                    identity,
                     path,
                     self.server,
                     feedback_seconds=self._feedback_seconds,
                     backoff=self._backoff,
                     heartbeat_interval=self._heartbeat_interval,
+                    configured=configured,
                 )
             )
         for index in range(1, n_controllers + 1):

@@ -34,6 +34,7 @@ class DeviceTwin:
             on_disconnect: Called each time an established link ends.
         """
         self.identity = identity
+        self.identity_path = identity_path
         self.rebooted = 0
         self.runner = DeviceRunner(
             identity,

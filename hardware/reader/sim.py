@@ -7,11 +7,13 @@ import contextlib
 import itertools
 import logging
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from hardware.blinkup import BlinkUpError, ClearSettings, Mode, NetworkSettings
 from hardware.link.errors import LinkClosedError, LinkTimeoutError
-from hardware.link.identity import DeviceIdentity, load_or_create_identity
+from hardware.link.identity import DeviceIdentity, load_or_create_identity, save_identity
 from hardware.link.messages import (
     MAX_SEQ,
     Accepted,
@@ -30,7 +32,9 @@ from hardware.link.messages import (
 )
 from hardware.link.runner import Backoff, ServerAddress
 from hardware.link.twin import DeviceTwin
+from hardware.reader import provisioning
 from hardware.reader.led import Clock, ReaderLed, idle_led
+from hardware.reader.provisioning import Provisioned
 
 log = logging.getLogger("lintel.reader")
 
@@ -53,6 +57,7 @@ class SimReader(DeviceTwin):
         clock: Clock = time.monotonic,
         backoff: Backoff | None = None,
         heartbeat_interval: float | None = 30.0,
+        configured: bool = True,
     ) -> None:
         """Configure the reader (it connects on ``start``).
 
@@ -65,6 +70,8 @@ class SimReader(DeviceTwin):
             clock: Monotonic clock for LED timing.
             backoff: Reconnect delays.
             heartbeat_interval: Seconds between heartbeats.
+            configured: False for a reader fresh from the box: it shows amber and connects
+                only after it received its network setup by BlinkUp (``receive_light``).
         """
         super().__init__(
             identity,
@@ -85,6 +92,9 @@ class SimReader(DeviceTwin):
         self.last_decision: str | None = None
         self.decisions = 0
         self.tampered = False
+        self.configured = configured
+        self.provisioned: Provisioned | None = None
+        self.blinkup_error: str | None = None
 
     @property
     def assigned(self) -> bool:
@@ -96,7 +106,46 @@ class SimReader(DeviceTwin):
     def led(self) -> LedState:
         """What the LED shows right now."""
         configured = self.identity.controller_key is not None
+        if not self.configured:
+            return self._led.current(LedState.AMBER)  # ready to be set up
         return self._led.current(idle_led(self.connected, configured, self.assigned))
+
+    def start(self) -> None:
+        """Start connecting, unless the reader still waits for its network setup."""
+        if self.configured:
+            self.runner.start()
+
+    async def receive_light(
+        self, samples: Sequence[float], rate: float, fps: float, mode: Mode | None = None
+    ) -> Provisioned:
+        """Take a BlinkUp transfer from light-sensor samples, then connect with what came.
+
+        The enrolment token is kept with the identity (the reader proves it when it connects);
+        a fast-mode transfer also says where the device server is.
+
+        Raises:
+            BlinkUpError: the samples did not decode (the LED shows red: connection failed).
+        """
+        try:
+            # Decoding half a minute of samples takes a while; the reader stays responsive.
+            got = await asyncio.to_thread(provisioning.receive, samples, rate, fps, mode)
+        except BlinkUpError as exc:
+            self.blinkup_error = str(exc)
+            self._show(LedState.RED, self.feedback_seconds)
+            raise
+        self.blinkup_error = None
+        self.provisioned = got
+        settings = got.settings
+        if isinstance(settings, NetworkSettings) and settings.enrolment is not None:
+            self.identity.enrolment_token = settings.enrolment.token
+            if self.identity_path is not None:
+                save_identity(self.identity_path, self.identity)
+        self.runner.server = got.server(self.runner.server)
+        log.info("%s: network setup received by BlinkUp (%s)", self.serial, got.mode.value)
+        if not self.configured and not isinstance(settings, ClearSettings):
+            self.configured = True
+            self.runner.start()
+        return got
 
     async def async_close(self) -> None:
         """Disconnect and stop (idempotent)."""
@@ -157,6 +206,9 @@ class SimReader(DeviceTwin):
             "led": self.led.value,
             "last_decision": self.last_decision,
             "decisions": self.decisions,
+            "configured": self.configured,
+            "network": self.provisioned.summary() if self.provisioned else None,
+            "blinkup_error": self.blinkup_error,
         }
 
     async def _on_message(self, msg: ControllerMessage) -> None:
