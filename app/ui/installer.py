@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from PySide6.QtCore import QItemSelection, Qt
 from PySide6.QtWidgets import (
@@ -25,11 +26,13 @@ from qasync import asyncSlot
 
 from app.controller.registry import LiveDevice
 from app.controller.resources import LOCKS, PLACES, READERS, RELAY_CONNECTIONS
+from app.ui.blinkup_plan import ServerChoice, device_server
+from app.ui.blinkup_screen import BlinkUpDialog
 from app.ui.bridge import ControllerBridge
 from app.ui.device_table import DeviceRow, DeviceTableModel
 from app.ui.errors import explain
 from app.ui.widgets import Feedback, fill_combo
-from hardware.discovery import DiscoveryEvent
+from hardware.discovery import DiscoveryEvent, list_interfaces
 
 log = logging.getLogger("lintel.ui.installer")
 
@@ -41,6 +44,9 @@ class InstallerArea(QWidget):
         super().__init__(parent)
         self.bridge = bridge
         self.controller = bridge.controller
+        # The network chosen for discovery (set by the main window); BlinkUp sends readers
+        # this network's address of the device server.
+        self.network_interface: Callable[[], str | None] = lambda: None
         self.model = DeviceTableModel()
         self.table = QTableView()
         self.table.setObjectName("deviceTable")
@@ -83,8 +89,18 @@ class InstallerArea(QWidget):
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
         splitter.setSizes([780, 460])
+        self.blinkup_button = QPushButton("Set up a reader with BlinkUp…")
+        self.blinkup_button.setObjectName("blinkupButton")
+        self.blinkup_button.setToolTip(
+            "Send Wi-Fi or static IP settings to a new reader (LED amber) by flashing the screen"
+        )
+        self.blinkup_button.clicked.connect(self.open_blinkup)
+        self.blinkup_dialog: BlinkUpDialog | None = None
+        top = QHBoxLayout()
+        top.addWidget(self.banner, 1)
+        top.addWidget(self.blinkup_button)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.banner)
+        layout.addLayout(top)
         layout.addWidget(splitter, 1)
 
         bridge.device_changed.connect(self._on_device)
@@ -241,6 +257,25 @@ class InstallerArea(QWidget):
             for r in rows
         ]
         self.relay_summary.setText("\n".join(lines))
+
+    # --- BlinkUp -------------------------------------------------------------------------------
+
+    def open_blinkup(self) -> BlinkUpDialog:
+        """Open the BlinkUp dialog (one at a time) and return it."""
+        if self.blinkup_dialog is not None:
+            self.blinkup_dialog.close()
+            self.blinkup_dialog.deleteLater()
+        dialog = BlinkUpDialog(self.bridge, self.device_server, self)
+        dialog.reader_connected.connect(self.select_serial)
+        self.blinkup_dialog = dialog
+        dialog.show()
+        return dialog
+
+    def device_server(self) -> ServerChoice:
+        """Where a reader on the network chosen for discovery reaches the device server."""
+        return device_server(
+            self.network_interface(), list_interfaces(), self.controller.device_port
+        )
 
     # --- actions -------------------------------------------------------------------------------
 

@@ -75,6 +75,7 @@ class MainWindow(QMainWindow):
         self.tabs = QTabWidget()
         self.tabs.setObjectName("areas")
         self.installer = InstallerArea(self.bridge)
+        self.installer.network_interface = self.interface.currentData
         self.front_desk = FrontDeskArea(self.bridge, dialogs, card_reader)
         self.site = SiteArea(self.bridge, dialogs=dialogs)
         self.events = EventsArea(self.bridge, dialogs)
