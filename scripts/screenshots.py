@@ -181,6 +181,7 @@ async def walkthrough(out: Path, data: Path) -> None:
 
     await reader.present(Credential(wiegand=encode("H10301", 118, 1603)))
     await reader.present(Credential(wiegand=encode("H10301", 7, 4242)))
+    await blinkup(window, controller, data, out, shot)
     await front_desk(window, card_field, EmulatedType2Tag, shot)
     await card_import(window, data, shot)
     window.tabs.setCurrentWidget(window.events)
@@ -196,6 +197,45 @@ async def walkthrough(out: Path, data: Path) -> None:
 
 
 EXTRA_SIMS: list[Any] = []
+
+
+async def blinkup(window: Any, controller: Any, data: Path, out: Path, shot: Any) -> None:
+    """Set up a reader fresh from the box by BlinkUp: the form, the countdown, the result."""
+    import random
+
+    from hardware.blinkup import SensorModel, simulate
+    from hardware.devicesim.sim import DeviceSim
+    from hardware.link.runner import ServerAddress
+
+    fresh = DeviceSim(
+        data / "fresh",
+        0,
+        0,
+        ServerAddress("127.0.0.1", controller.device_port, None),
+        heartbeat_interval=None,
+        unconfigured_readers=1,
+    )
+    await fresh.start()
+    EXTRA_SIMS.append(fresh)
+    window.tabs.setCurrentWidget(window.installer)
+    dialog = window.installer.open_blinkup()
+    dialog.form.ssid.setText("Headquarters")
+    dialog.form.password.setText("correct horse battery")
+    await shot("blinkup-form", dialog)
+    dialog.start()
+    flasher = dialog.flasher
+    flasher.resize(1280, 720)
+    flasher.render_countdown().save(str(out / "blinkup-countdown.png"))
+    print(f"saved {out / 'blinkup-countdown'}.png")
+    shown: list[int] = []
+    flasher.progress.connect(lambda i, _n: shown.append(flasher.levels[i - 1]))
+    while flasher.phase in ("countdown", "flashing"):
+        flasher.advance()  # as the display's refreshes would, one frame each
+    light = simulate(shown, 60.0, SensorModel(gain=0.3, ambient=0.2, noise=0.005), random.Random(1))
+    await fresh.readers[0].receive_light(light, 1000.0, 60.0)
+    await until(lambda: dialog.stack.currentWidget() is dialog.result_page, "BlinkUp result")
+    await shot("blinkup-result", dialog)
+    dialog.close()
 
 
 async def front_desk(window: Any, card_field: Any, tag_class: Any, shot: Any) -> None:

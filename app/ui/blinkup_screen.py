@@ -116,6 +116,7 @@ class BlinkUpDialog(QDialog):
         page_layout = self.result_page.layout()
         assert isinstance(page_layout, QVBoxLayout)
         page_layout.insertLayout(page_layout.count() - 1, buttons)  # above the stretch
+        page_layout.insertStretch(0, 1)  # the outcome sits in the middle of the dialog
 
         self.stack = QStackedWidget()
         for page in (self.form_page, self.waiting_page, self.result_page):
@@ -180,7 +181,12 @@ class BlinkUpDialog(QDialog):
         serial = await self._wait_for_claim(plan_id)
         if serial is not None:
             self.serial = serial
-            self.show_result(f"Reader {serial} connected. Adopt it in the list below.", True)
+            self.show_result(
+                f"<h3>Reader {serial} connected</h3>It took its network settings from the "
+                "screen and is waiting, selected, in the Installer's device list. Adopt it "
+                "there: type the code printed on its label and choose its place.",
+                True,
+            )
             self.reader_connected.emit(serial)
         elif self.plan_id == plan_id:  # not cancelled meanwhile
             self._withdraw()

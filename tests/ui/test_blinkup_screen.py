@@ -287,7 +287,7 @@ def test_a_fresh_reader_set_up_by_blinkup_connects_and_is_shown(
             await reader.receive_light(samples, 1000.0, 60.0)
             await until(lambda: dialog.stack.currentWidget() is dialog.result_page, what="result")
             assert f"Reader {reader.serial} connected" in dialog.result_label.text()
-            assert "Adopt it in the list below" in dialog.result_label.text()
+            assert "Adopt it there" in dialog.result_label.text()
             selected = window.installer.selected()
             assert selected is not None and selected.serial == reader.serial
             events = str(site.controller.event_log.recent(50))
