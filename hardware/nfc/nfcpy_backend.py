@@ -58,9 +58,9 @@ DEFAULT_TARGETS: tuple[str, ...] = ("106A", "106B", "212F")
 
 # nfcpy logs every frame at debug level (card tokens included) and an error on every failed
 # open while a reader is unplugged. Our errors say what matters, so keep nfcpy quiet unless
-# the application configured its logger on purpose.
+# the application configured its logger on purpose (nfcpy itself sets INFO on import).
 _NFC_LOGGER = logging.getLogger("nfc")
-if _NFC_LOGGER.level == logging.NOTSET:
+if _NFC_LOGGER.level in (logging.NOTSET, logging.INFO):
     _NFC_LOGGER.setLevel(logging.CRITICAL)
 
 

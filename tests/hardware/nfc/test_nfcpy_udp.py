@@ -434,3 +434,17 @@ def test_the_face_and_the_emulator_do_not_load_nfcpy() -> None:
         [sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "[]"
+
+
+def test_nfcpy_is_quiet_unless_asked() -> None:
+    # nfcpy logs every frame (card data included) and an error per poll without a reader.
+    import logging
+    import subprocess
+    import sys
+
+    code = (
+        "import logging, hardware.nfc.nfcpy_backend;"
+        "print(logging.getLogger('nfc.clf').getEffectiveLevel())"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert int(out.stdout) == logging.CRITICAL
