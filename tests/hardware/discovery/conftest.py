@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
-import threading
 import uuid
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 
 import pytest
 
@@ -17,6 +15,7 @@ from hardware.discovery import (
     DeviceState,
 )
 from tests.hardware.discovery.support import LOOPBACK, Recorder
+from tests.leaks import tasks_left_behind, threads_left_behind
 
 
 @pytest.fixture
@@ -63,20 +62,7 @@ async def browser(recorder: Recorder) -> AsyncIterator[DeviceBrowser]:
         yield browser
 
 
-@pytest.fixture(autouse=True)
-def no_leaked_threads() -> Iterator[None]:
-    """Zeroconf must run on the test's loop: no helper threads left behind."""
-    before = set(threading.enumerate())
-    yield
-    leaked = [t for t in threading.enumerate() if t not in before and t.is_alive()]
-    assert not leaked, f"leaked threads: {leaked}"
-
-
-@pytest.fixture(autouse=True)
-async def no_leaked_tasks() -> AsyncIterator[None]:
-    """Closing announcers and browsers must leave no task running on the loop."""
-    yield
-    await asyncio.sleep(0)
-    current = asyncio.current_task()
-    pending = [t for t in asyncio.all_tasks() if t is not current and not t.done()]
-    assert not pending, f"leaked tasks: {pending}"
+# Zeroconf must run on the test's loop (no helper threads), and closing announcers and
+# browsers must leave no task running on it.
+no_leaked_threads = pytest.fixture(autouse=True)(threads_left_behind)
+no_leaked_tasks = pytest.fixture(autouse=True)(tasks_left_behind)

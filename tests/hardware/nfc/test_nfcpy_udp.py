@@ -47,6 +47,7 @@ from hardware.nfc.reader import (
 )
 from hardware.nfc.udp_emulator import TagEmulator
 from hardware.nfc.udp_tags import EmulatedType2Tag, EmulatedType4Tag, EmulatedTypeATag
+from tests.leaks import tasks_left_behind, threads_left_behind
 from tests.waiting import until
 
 pytestmark = pytest.mark.timeout(20)
@@ -80,23 +81,10 @@ class Events:
         return [event.kind for event in self.seen]
 
 
-@pytest.fixture(autouse=True)
-def no_leaked_threads() -> Iterator[None]:
-    """Readers and emulators must join their threads when closed."""
-    before = set(threading.enumerate())
-    yield
-    leaked = [t for t in threading.enumerate() if t not in before and t.is_alive()]
-    assert not leaked, f"leaked threads: {leaked}"
-
-
-@pytest.fixture(autouse=True)
-async def no_leaked_tasks() -> AsyncIterator[None]:
-    """Closing a reader must stop its watcher and every helper task."""
-    yield
-    await asyncio.sleep(0)
-    current = asyncio.current_task()
-    pending = [t for t in asyncio.all_tasks() if t is not current and not t.done()]
-    assert not pending, f"leaked tasks: {pending}"
+# Readers and emulators must join their threads when closed; closing a reader must stop its
+# watcher and every helper task.
+no_leaked_threads = pytest.fixture(autouse=True)(threads_left_behind)
+no_leaked_tasks = pytest.fixture(autouse=True)(tasks_left_behind)
 
 
 @pytest.fixture
