@@ -104,6 +104,8 @@ CREATE TABLE IF NOT EXISTS cards (
 CREATE UNIQUE INDEX IF NOT EXISTS cards_numbers
     ON cards(type, ifnull(facility_code, -1), card_number) WHERE card_number IS NOT NULL;
 CREATE UNIQUE INDEX IF NOT EXISTS cards_uid ON cards(type, uid) WHERE uid IS NOT NULL;
+-- A presented HF card or phone is looked up by UID alone, whatever its type.
+CREATE INDEX IF NOT EXISTS cards_by_uid ON cards(uid) WHERE uid IS NOT NULL;
 
 CREATE TABLE IF NOT EXISTS card_assignments (
     id INTEGER PRIMARY KEY, card_id INTEGER NOT NULL REFERENCES cards(id) ON DELETE CASCADE,
