@@ -28,6 +28,7 @@ from app.controller.store import Store
 log = logging.getLogger("lintel.schedules")
 MAX_SLEEP = 3600.0
 EPSILON = timedelta(microseconds=1)
+YIELD_EVERY = 50
 
 
 class ScheduledUnlocks:
@@ -50,6 +51,9 @@ class ScheduledUnlocks:
         self._clock = clock
         self._arrived: dict[int, datetime] = {}  # lock -> end of the window someone opened
         self._holding: set[int] = set()  # doors this planner holds (the relay may lag)
+        # Each planned door's next schedule edge, so a timer wakes only the doors it is for.
+        self._edges: dict[int, datetime | None] = {}
+        self._generation = -1  # the site model's generation the edges were planned at
         # Whether a door's zone lets it unlock on schedule now (armed zones keep exterior
         # doors shut); every door may when no zones are set up.
         self.allowed_by_zone: Callable[[int], bool] = lambda _lock_id: True
@@ -102,9 +106,10 @@ class ScheduledUnlocks:
         return False
 
     async def _run(self) -> None:
+        poked = True
         while True:
             try:
-                until = await self.evaluate()
+                until = await self.evaluate(only_due=not poked)
             except Exception:  # a bad row must not stop every other door's schedule
                 log.exception("planning scheduled unlocks failed")
                 until = None
@@ -112,23 +117,38 @@ class ScheduledUnlocks:
             if until is not None:
                 delay = min(MAX_SLEEP, max(0.0, (until - self._clock()).total_seconds()))
             self._wake.clear()
+            poked = False
             # asyncio.timeout, not wait_for: on 3.11 wait_for can swallow the cancel that stop()
             # sends when the wake-up and the cancel land in the same loop turn.
             with contextlib.suppress(TimeoutError):
                 async with asyncio.timeout(delay):
                     await self._wake.wait()
+                    poked = True
 
-    async def evaluate(self) -> datetime | None:
-        """Hold or release every door as its schedules say now; returns the next edge."""
+    async def evaluate(self, only_due: bool = False) -> datetime | None:
+        """Hold or release every door as its schedules say now; returns the next edge.
+
+        Args:
+            only_due: Look only at doors whose next edge has come (a timer woke the planner);
+                otherwise (something changed) at every door with unlock schedules.
+        """
         now = self._clock()
         reassert, self._reassert = self._reassert, False
-        edges: list[datetime] = []
-        for lock_id in sorted(
-            set(self._schedules.locks_with("unlock", "first_to_arrive")) | self._holding
-        ):
-            want, edge = self._wanted(lock_id, now)
-            if edge is not None:
-                edges.append(edge)
+        # An edit anywhere in the site (a place's time zone, say) may move any door's edges.
+        only_due = only_due and not reassert and self._generation == self._store.generation
+        self._generation = self._store.generation
+        planned = set(self._schedules.locks_with("unlock", "first_to_arrive")) | self._holding
+        for gone in self._edges.keys() - planned:
+            del self._edges[gone]
+        for count, lock_id in enumerate(sorted(planned)):
+            if only_due and lock_id in self._edges:
+                edge = self._edges[lock_id]
+                if edge is None or edge > now:
+                    continue
+            if count % YIELD_EVERY == YIELD_EVERY - 1:
+                # A big site has a thousand doors to plan: let decisions through meanwhile.
+                await asyncio.sleep(0)
+            want, self._edges[lock_id] = self._wanted(lock_id, now)
             held = lock_id in self._holding
             if want != held:
                 if want:
@@ -139,7 +159,7 @@ class ScheduledUnlocks:
                 self._record(lock_id, want)
             elif want and reassert:
                 await self._monitor.hold(lock_id, True)
-        return min(edges, default=None)
+        return min((e for e in self._edges.values() if e is not None), default=None)
 
     def _wanted(self, lock_id: int, now: datetime) -> tuple[bool, datetime | None]:
         lock = self._store.get("locks", lock_id)

@@ -13,6 +13,7 @@ from app.controller.clock import Clock, iso, system_clock
 from app.controller.schema import ADDED_COLUMNS, SCHEMA, SCHEMA_VERSION
 
 Row = dict[str, Any]
+WAL_SIZE_LIMIT = 64 * 1024 * 1024
 T = TypeVar("T")
 
 
@@ -44,6 +45,8 @@ class Store:
         self._db.execute("PRAGMA busy_timeout=5000")
         # Checkpoints run in a thread of their own (see checkpoint.py), not inside a commit.
         self._db.execute("PRAGMA wal_autocheckpoint=0")
+        # When the WAL starts over after a burst, give back all but 64 MiB of it.
+        self._db.execute(f"PRAGMA journal_size_limit={WAL_SIZE_LIMIT}")
         self._checkpointer = Checkpointer(self.path)
         self._checkpointer.start()
         self._db.executescript(SCHEMA)

@@ -75,13 +75,26 @@ def _wire_value(value: object) -> object:
     return value
 
 
+# Field names per message class, looked up once: dataclasses.fields() is slow per call.
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+_ENCODER = json.JSONEncoder(separators=(",", ":"), sort_keys=True, ensure_ascii=False)
+
+
+def _field_names(cls: type) -> tuple[str, ...]:
+    names = _FIELD_NAMES.get(cls)
+    if names is None:
+        names = _FIELD_NAMES[cls] = tuple(f.name for f in fields(cls))
+    return names
+
+
 def _wire_object(msg: Any, skip: str | None = None) -> dict[str, object]:
-    return {f.name: _wire_value(getattr(msg, f.name)) for f in fields(msg) if f.name != skip}
+    return {
+        name: _wire_value(getattr(msg, name)) for name in _field_names(type(msg)) if name != skip
+    }
 
 
 def _body(code: int, obj: dict[str, object]) -> bytes:
-    text = json.dumps(obj, separators=(",", ":"), sort_keys=True, ensure_ascii=False)
-    return bytes([code]) + text.encode("utf-8")
+    return bytes((code,)) + _ENCODER.encode(obj).encode("utf-8")
 
 
 def encode(msg: Message) -> bytes:
@@ -119,6 +132,9 @@ def _no_duplicates(pairs: list[tuple[str, object]]) -> dict[str, object]:
             raise ValueError(f"duplicate key {key!r}")
         obj[key] = value
     return obj
+
+
+_DECODER = json.JSONDecoder(object_pairs_hook=_no_duplicates, parse_constant=_reject_constant)
 
 
 def _credential(r: FieldReader) -> Credential:
@@ -222,11 +238,7 @@ def decode(data: bytes) -> Message:
         raise LinkDecodeError(f"unknown message type 0x{data[0]:02x}", data)
     name, build = entry
     try:
-        obj = json.loads(
-            data[1:].decode("utf-8"),
-            object_pairs_hook=_no_duplicates,
-            parse_constant=_reject_constant,
-        )
+        obj = _DECODER.decode(data[1:].decode("utf-8"))
     except (ValueError, RecursionError) as exc:
         # ValueError covers bad UTF-8, bad JSON, duplicate keys and absurdly long integers;
         # RecursionError a deeply nested body.

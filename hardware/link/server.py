@@ -253,25 +253,30 @@ class LinkServer:
             return Admission.reject("controller error")
 
     async def _serve(self, session: DeviceSession) -> None:
-        while True:
-            if self._idle_timeout is None:
-                msg = await session.recv()
-            else:
+        watchdog = (
+            None if self._idle_timeout is None else _IdleWatchdog(session, self._idle_timeout)
+        )
+        try:
+            while True:
                 try:
-                    async with asyncio.timeout(self._idle_timeout):
-                        msg = await session.recv()
-                except TimeoutError:
-                    raise LinkProtocolError(
-                        f"no frame for {self._idle_timeout:g} s (idle timeout)"
-                    ) from None
-            session.last_seen = time.monotonic()
-            if isinstance(msg, Heartbeat):
-                continue
-            if not isinstance(msg, Present | Tamper | InputChanged | Ack | LedChanged):
-                raise LinkProtocolError(f"unexpected {type(msg).__name__} from a device")
-            reply = await self._dispatch(session, msg)
-            if reply is not None:
-                await session.send(reply)
+                    msg = await session.recv()
+                except LinkError:
+                    if watchdog is not None and watchdog.fired:
+                        raise LinkProtocolError(
+                            f"no frame for {watchdog.seconds:g} s (idle timeout)"
+                        ) from None
+                    raise
+                session.last_seen = time.monotonic()
+                if isinstance(msg, Heartbeat):
+                    continue
+                if not isinstance(msg, Present | Tamper | InputChanged | Ack | LedChanged):
+                    raise LinkProtocolError(f"unexpected {type(msg).__name__} from a device")
+                reply = await self._dispatch(session, msg)
+                if reply is not None:
+                    await session.send(reply)
+        finally:
+            if watchdog is not None:
+                watchdog.cancel()
 
     async def _dispatch(
         self, session: DeviceSession, msg: DeviceMessage
@@ -292,6 +297,34 @@ class LinkServer:
                 await self._hub.on_closed(session)
             except Exception:
                 log.exception("hub failed in on_closed for %s", session.label)
+
+
+class _IdleWatchdog:
+    """Closes a session that sent nothing for ``seconds``.
+
+    One timer per session, moved on only when it fires: arming a timeout around every read
+    cost more than the rest of receiving a frame.
+    """
+
+    def __init__(self, session: DeviceSession, seconds: float) -> None:
+        self.seconds = seconds
+        self.fired = False
+        self._session = session
+        self._closing: asyncio.Task[None] | None = None
+        self._timer = asyncio.get_running_loop().call_later(seconds, self._check)
+
+    def _check(self) -> None:
+        quiet = time.monotonic() - self._session.last_seen
+        if quiet < self.seconds:
+            self._timer = asyncio.get_running_loop().call_later(self.seconds - quiet, self._check)
+            return
+        self.fired = True
+        # Closing the connection ends the pending read; the read loop then reports the timeout.
+        self._closing = asyncio.get_running_loop().create_task(self._session.close())
+
+    def cancel(self) -> None:
+        """Stop watching (the session ended)."""
+        self._timer.cancel()
 
 
 def _failure_reply(msg: DeviceMessage) -> ControllerMessage | None:

@@ -27,7 +27,6 @@ class FrameStream:
         """Wrap an open stream pair."""
         self._reader = reader
         self._writer = writer
-        self._write_lock = asyncio.Lock()
 
     @property
     def remote(self) -> tuple[str, int]:
@@ -65,7 +64,10 @@ class FrameStream:
             raise LinkClosedError(f"connection lost: {exc}") from None
 
     async def write_body(self, body: bytes) -> None:
-        """Write one frame body (serialized with other writers).
+        """Write one frame body, then wait while the peer is slow to read.
+
+        The frame is queued whole before the first await, so frames go out in call order;
+        concurrent writers share only the wait.
 
         Raises:
             LinkProtocolError: If the body is larger than a frame may be.
@@ -73,14 +75,13 @@ class FrameStream:
         """
         if not body or len(body) > MAX_FRAME:
             raise LinkProtocolError(f"refusing to send a frame of {len(body)} bytes")
-        async with self._write_lock:
-            if self._writer.is_closing():
-                raise LinkClosedError("connection is closed")
-            try:
-                self._writer.write(_HEADER.pack(len(body)) + body)
-                await self._writer.drain()
-            except ConnectionError as exc:
-                raise LinkClosedError(f"connection lost: {exc}") from None
+        if self._writer.is_closing():
+            raise LinkClosedError("connection is closed")
+        try:
+            self._writer.write(_HEADER.pack(len(body)) + body)
+            await self._writer.drain()
+        except ConnectionError as exc:
+            raise LinkClosedError(f"connection lost: {exc}") from None
 
     async def close(self) -> None:
         """Close the connection (idempotent, never raises)."""
@@ -98,15 +99,14 @@ class SecureChannel:
         self.stream = stream
         self._sealer = FrameCipher(send_key)
         self._opener = FrameCipher(recv_key)
-        self._send_lock = asyncio.Lock()
 
     async def send(self, msg: Message) -> None:
         """Encrypt and send one message.
 
-        The lock keeps nonce order equal to wire order when several tasks send at once.
+        Sealing and queueing happen with no await in between, so nonce order is wire order
+        even when several tasks send at once; only the wait for a slow peer is shared.
         """
-        async with self._send_lock:
-            await self.stream.write_body(self._sealer.seal(encode(msg)))
+        await self.stream.write_body(self._sealer.seal(encode(msg)))
 
     async def recv(self) -> Message:
         """Receive, decrypt and decode one message.
