@@ -6,7 +6,8 @@ The controller runs as its own `lintel controller` process pinned to one core; s
 readers and a door controller run in this process on the other core and present member cards
 (10 % strangers) at a fixed rate over the encrypted device link. Each latency is the time from
 a reader sending a card to it receiving the decision. Then a closed loop measures the most
-decisions per second. Prints figures; asserts nothing.
+decisions per second. Prints figures; asserts nothing. benchmarks/link_floor.py prints what the
+link and the load generator cost by themselves.
 """
 
 from __future__ import annotations
@@ -136,10 +137,11 @@ async def closed_loop(sim: DeviceSim, bits: list[str], seconds: float) -> int:
     return done
 
 
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU time a process has used (Linux /proc); robust to other load."""
+def cpu_seconds(pid: int) -> tuple[float, float]:
+    """User and kernel CPU time a process has used (Linux /proc); robust to other load."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    tick = os.sysconf("SC_CLK_TCK")
+    return int(fields[11]) / tick, int(fields[12]) / tick
 
 
 def pin(core: int) -> None:
@@ -186,7 +188,11 @@ async def main() -> None:
             cpu_before = cpu_seconds(proc.pid)
             sim_before = time.process_time()
             latencies, granted = await open_loop(sim, site["bits"], args.rate, args.seconds)
-            cpu_per_decision = (cpu_seconds(proc.pid) - cpu_before) / len(latencies)
+            cpu_after = cpu_seconds(proc.pid)
+            user, kernel = (
+                (after - before) / len(latencies)
+                for after, before in zip(cpu_after, cpu_before, strict=True)
+            )
             sim_per_decision = (time.process_time() - sim_before) / len(latencies)
             most = await closed_loop(sim, site["bits"], 5)
         finally:
@@ -204,7 +210,10 @@ async def main() -> None:
         f"decision latency: p50 {statistics.median(latencies):.2f} ms, "
         f"p99 {latencies[int(n * 0.99) - 1]:.2f} ms, max {latencies[-1]:.2f} ms"
     )
-    print(f"controller CPU per decision: {cpu_per_decision * 1000:.3f} ms")
+    print(
+        f"controller CPU per decision: {(user + kernel) * 1000:.3f} ms "
+        f"(user {user * 1000:.3f}, kernel {kernel * 1000:.3f})"
+    )
     print(f"simulated devices' CPU per decision: {sim_per_decision * 1000:.3f} ms (other core)")
     print(f"closed loop: {most / 5:.0f} decisions per second (controller on one core)")
 
