@@ -194,7 +194,7 @@ def step(config: DoorConfig, state: DoorState, event: DoorEvent) -> tuple[DoorSt
             state = _lockdown(config, state, event.on, at, out)
         case SupervisionChanged() if config.supervised:
             state = _supervision(state, event.supervision, out)
-    if not isinstance(event, Tick | SupervisionChanged):
+    if state.unlocked_while_down and not isinstance(event, Tick | SupervisionChanged):
         # Any real activity after a restart means the resync window is over.
         state = replace(state, unlocked_while_down=False)
     deadline = _next_deadline(state)

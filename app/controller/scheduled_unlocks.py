@@ -108,6 +108,10 @@ class ScheduledUnlocks:
     async def _run(self) -> None:
         poked = True
         while True:
+            # Cleared before planning: a poke while a pass is under way (it yields to let
+            # decisions through) wakes the next pass at once, and that pass looks at every door.
+            poked = poked or self._wake.is_set()
+            self._wake.clear()
             try:
                 until = await self.evaluate(only_due=not poked)
             except Exception:  # a bad row must not stop every other door's schedule
@@ -116,7 +120,6 @@ class ScheduledUnlocks:
             delay = MAX_SLEEP
             if until is not None:
                 delay = min(MAX_SLEEP, max(0.0, (until - self._clock()).total_seconds()))
-            self._wake.clear()
             poked = False
             # asyncio.timeout, not wait_for: on 3.11 wait_for can swallow the cancel that stop()
             # sends when the wake-up and the cancel land in the same loop turn.

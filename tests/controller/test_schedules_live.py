@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -175,3 +175,23 @@ async def test_a_rebooted_door_controller_gets_its_hold_back(rig: Rig) -> None:
         if e["type"] == "lock.scheduled_unlock_started"
     ]
     assert len(started) == 1  # the same scheduled unlock, not a new one
+
+
+async def test_a_change_while_planning_is_planned_at_once(rig: Rig) -> None:
+    # A pass yields to decisions on a big site; a change that lands meanwhile (a first arrival,
+    # a zone arming) must start another full pass, not wait for some door's next edge.
+    planner = rig.controller.scheduled_unlocks
+    await planner.stop()
+    passes: list[bool] = []
+    plan = planner.evaluate
+
+    async def evaluate(only_due: bool = False) -> datetime | None:
+        passes.append(only_due)
+        if len(passes) == 1:
+            planner.poke()
+        return await plan(only_due)
+
+    planner.evaluate = evaluate  # type: ignore[method-assign]
+    planner.start()
+    await until(lambda: len(passes) >= 2, what="a second pass after the poke")
+    assert passes[:2] == [False, False]
