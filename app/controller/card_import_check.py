@@ -135,7 +135,13 @@ class CsvCardCheck:
             ]
             return
         card = row.card
-        key = (card["type"], card.get("facility_code"), card.get("card_number"), card.get("uid"))
+        # One HF UID is one physical card, whichever HF type a line calls it.
+        hf = card["type"] in HF_CARD_TYPES
+        key = (
+            ("hf", None, None, card.get("uid"))
+            if hf
+            else (card["type"], card.get("facility_code"), card.get("card_number"), None)
+        )
         if key in seen:
             checked.errors[f"line {line}"] = [f"the same card as line {seen[key]}"]
             return

@@ -266,18 +266,24 @@ class SiteService:
             raise invalid("valid_until", "must be after valid_from")
 
     def _check_uid_free(self, values: Mapping[str, Any]) -> None:
-        # One physical HF card is one card, whatever type it was enrolled as (a UID-only card
-        # and a site-secured card with the same UID would be two ways into the same doors).
-        uid = values.get("uid")
-        if uid is None or values["type"] not in HF_CARD_TYPES:
-            return
+        if self.hf_uid_taken(values):
+            raise Conflict("A card with the same identifiers is already enrolled", "cabbeb")
+
+    def hf_uid_taken(self, card: Mapping[str, Any]) -> bool:
+        """Whether an HF card's UID is already enrolled, as any HF type.
+
+        One physical HF card is one card, whatever type it was enrolled as: a UID-only card
+        and a site-secured card with the same UID would let a bare copy of the UID in.
+        """
+        uid = card.get("uid")
+        if uid is None or card["type"] not in HF_CARD_TYPES:
+            return False
         marks = ", ".join("?" for _ in HF_CARD_TYPES)
         taken = self.store.scalar(
             f"SELECT id FROM cards WHERE uid = ? AND type IN ({marks}) LIMIT 1",
             (uid, *HF_CARD_TYPES),
         )
-        if taken is not None:
-            raise Conflict("A card with the same identifiers is already enrolled", "cabbeb")
+        return taken is not None
 
     def set_card_activation(
         self, assignment_id: int, activated: bool, actor: Actor = SYSTEM

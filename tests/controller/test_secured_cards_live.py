@@ -11,6 +11,8 @@ from app.controller.errors import Conflict
 from app.controller.resources import CARD_ASSIGNMENTS, CARDS
 from app.controller.service import Controller
 from hardware.link.messages import Credential
+from tests.controller.conftest import Api
+from tests.controller.test_card_import import upload
 from tests.controller.wired import Wired
 from tests.waiting import until
 
@@ -67,3 +69,28 @@ async def test_one_physical_card_is_enrolled_once_whatever_its_hf_type(
     with pytest.raises(Conflict) as refused:
         controller.site.create(CARDS, {"type": "site_secured_hf", "uid": UID.lower()})
     assert refused.value.code == "cabbeb"
+
+
+async def test_an_import_cannot_enrol_a_secured_cards_uid_again(
+    controller: Controller, wired: Wired, api: Api
+) -> None:
+    # A UID-only enrolment of a secured card's UID would let a bare copy of the UID in.
+    enrol(controller, wired)
+    wired.member(controller.site, "bob@example.com")
+    csv = (
+        "format,uid,email\n"
+        f"HF,{UID},bob@example.com\n"
+        f"mobile,{OTHER_UID},\n"
+        f"HF,{OTHER_UID.lower()},\n"  # the same physical card as the line above
+    )
+    started = await api.ok(
+        "POST", "/csv_card_imports", {"csv_card_import": {"file_name": await upload(api, csv)}}
+    )
+    done = await controller.card_imports.wait(started["id"])
+    assert done["imported"] == 1
+    assert "already enrolled" in done["import_errors"]["line 2"][0]
+    assert "line 3" in done["import_errors"]["line 4"][0]
+    reader = wired.sim.readers[0]
+    await until(lambda: reader.assigned, what="reader assigned")
+    bare = await reader.present(Credential(uid=UID))
+    assert not bare.granted and bare.code == "faa9ef"
