@@ -25,6 +25,12 @@ from hardware.blinkup.tracker import FrameTracker, LevelModel
 from hardware.blinkup.transfer import Mode
 
 MIN_SAMPLES_PER_FRAME = 4
+# Bounds that keep a bogus rate from costing seconds and memory before the first sample is
+# read (the acquirer's tables grow with the samples per frame): a real sensor at up to 10 kHz
+# watching a 24-240 Hz screen is well inside them.
+MAX_SAMPLES_PER_FRAME = 1000
+MIN_FPS = 1.0
+MAX_FPS = 240.0
 
 
 class RxState(StrEnum):
@@ -84,10 +90,12 @@ class Receiver:
             raise BlinkUpError(f"unknown BlinkUp mode {mode!r} (imp or fast)") from None
         if not (math.isfinite(rate) and math.isfinite(fps) and fps > 0):
             raise BlinkUpError(f"bad sample rate {rate!r} or frame rate {fps!r}")
-        if rate / fps < MIN_SAMPLES_PER_FRAME:
+        if not (MIN_FPS <= fps <= MAX_FPS):
+            raise BlinkUpError(f"a screen shows {MIN_FPS:g} to {MAX_FPS:g} frames/s, not {fps:g}")
+        if not (MIN_SAMPLES_PER_FRAME <= rate / fps <= MAX_SAMPLES_PER_FRAME):
             raise BlinkUpError(
                 f"{rate:g} Hz gives {rate / fps:.1f} samples per frame at {fps:g} fps; "
-                f"need at least {MIN_SAMPLES_PER_FRAME}"
+                f"need {MIN_SAMPLES_PER_FRAME} to {MAX_SAMPLES_PER_FRAME}"
             )
         self.rate = rate
         self.fps = fps

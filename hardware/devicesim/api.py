@@ -83,7 +83,12 @@ def parse_credential(body: dict[str, object]) -> Credential:
 
 def _finite(value: object) -> TypeGuard[float]:
     """A JSON number that is a real, finite number (not a boolean, not NaN)."""
-    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    try:
+        return math.isfinite(value)
+    except OverflowError:  # an integer too large for a float
+        return False
 
 
 class ControlApi:

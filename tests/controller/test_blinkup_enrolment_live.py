@@ -87,6 +87,20 @@ async def test_an_unreadable_transfer_is_refused_and_the_reader_stays_fresh(
                 assert (await response.json())["code"] == "blinkup_failed"
             async with http.post(url, json={"samples": ["x"], "rate": 1000}) as response:
                 assert response.status == 400
+            # Absurd rates are refused at once, before any work (they once took seconds,
+            # gigabytes, or a 500).
+            for rate, fps in (
+                (1e6, 1),
+                (1000, 1e-300),
+                (1e300, 60),
+                (1e308, 1e-308),
+                (10**400, 60),
+            ):
+                body = f'{{"samples": [0.5, 0.5], "rate": {rate}, "fps": {fps}}}'
+                async with http.post(
+                    url, data=body, headers={"Content-Type": "application/json"}
+                ) as response:
+                    assert response.status in (400, 422), (rate, fps, response.status)
         assert not reader.configured and reader.led == "red"  # connection failed
     finally:
         await sim.async_close()
