@@ -24,6 +24,7 @@ from app.access.wiegand import (
     parse_bits,
 )
 
+MAX_TYPED = 64  # characters: the longest read (128 bits) is 39 decimal digits
 _SHOW = 40  # characters of a bad read quoted in a message; a stuck key can type thousands
 _SEPARATED = re.compile(r"^([0-9]+)\s*[:,;./\- ]\s*([0-9]+)$")
 
@@ -197,6 +198,12 @@ def read_typed(text: str, config: WedgeConfig) -> WedgeRead:
     typed = text.strip()
     if not typed:
         raise WedgeError(WedgeErrorReason.EMPTY, "Nothing was read from the card reader")
+    if len(typed) > MAX_TYPED:
+        # A stuck key; also keeps int() below Python's limit on digits it converts.
+        raise WedgeError(
+            WedgeErrorReason.WRONG_LENGTH,
+            f"The reader typed {len(typed)} characters, more than any card holds (a stuck key?)",
+        )
     if config.output is WedgeOutput.RAW_HEX:
         return _raw(fmt, typed, 16)
     if config.output is WedgeOutput.RAW_DECIMAL:

@@ -150,6 +150,16 @@ def test_a_runaway_read_is_quoted_briefly() -> None:
     assert len(str(info.value)) < 100
 
 
+@pytest.mark.parametrize("output", list(WedgeOutput))
+def test_a_stuck_digit_key_is_a_clear_error_in_every_mode(output: WedgeOutput) -> None:
+    config = WedgeConfig(
+        output=output, facility_code=1 if output is WedgeOutput.CARD_NUMBER else None
+    )
+    with pytest.raises(WedgeError) as info:
+        read_typed("1" * 5000, config)  # int() refuses more than 4,300 digits with ValueError
+    assert info.value.reason is WedgeErrorReason.WRONG_LENGTH
+
+
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
