@@ -28,8 +28,6 @@ from app.controller.secrets import write_private
 from app.controller.site import SYSTEM, Actor, SiteService
 from app.controller.store import ConstraintError, Store
 
-ALREADY_ENROLLED = "a card with the same identifiers is already enrolled (cabbeb)"
-
 log = logging.getLogger("lintel.import")
 MAX_FILE = 10 << 20
 CHUNK = 500
@@ -213,14 +211,12 @@ class CardImports:
         done = 0
         with self._store.transaction():
             for row in rows:
-                # The database keeps one card per type and UID; one card per HF UID is ours.
-                if self._site.hf_uid_taken(row.card):
-                    errors[f"line {row.line}"] = [ALREADY_ENROLLED]
-                    continue
                 try:
                     card_id = self._store.insert(CARDS.table, row.card)
                 except ConstraintError:
-                    errors[f"line {row.line}"] = [ALREADY_ENROLLED]
+                    errors[f"line {row.line}"] = [
+                        "a card with the same identifiers is already enrolled (cabbeb)"
+                    ]
                     continue
                 if row.user_id is not None:
                     self._store.insert(

@@ -103,9 +103,12 @@ CREATE TABLE IF NOT EXISTS cards (
     created_at TEXT NOT NULL, updated_at TEXT NOT NULL);
 CREATE UNIQUE INDEX IF NOT EXISTS cards_numbers
     ON cards(type, ifnull(facility_code, -1), card_number) WHERE card_number IS NOT NULL;
-CREATE UNIQUE INDEX IF NOT EXISTS cards_uid ON cards(type, uid) WHERE uid IS NOT NULL;
--- A presented HF card or phone is looked up by UID alone, whatever its type.
-CREATE INDEX IF NOT EXISTS cards_by_uid ON cards(uid) WHERE uid IS NOT NULL;
+-- One physical HF card is one card, whatever type it was enrolled as: a UID-only card and a
+-- site-secured card with the same UID would let a bare copy of the UID in. Presented HF cards
+-- and phones are looked up by UID alone, too.
+DROP INDEX IF EXISTS cards_uid;
+DROP INDEX IF EXISTS cards_by_uid;
+CREATE UNIQUE INDEX IF NOT EXISTS cards_one_per_uid ON cards(uid) WHERE uid IS NOT NULL;
 
 CREATE TABLE IF NOT EXISTS card_assignments (
     id INTEGER PRIMARY KEY, card_id INTEGER NOT NULL REFERENCES cards(id) ON DELETE CASCADE,

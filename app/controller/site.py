@@ -217,7 +217,6 @@ class SiteService:
             values["metadata"] = _metadata(values.get("metadata") or {})
         elif spec is CARDS:
             _check_card(values)
-            self._check_uid_free(values)
         elif spec is ROLE_ASSIGNMENTS:
             self._check_role_assignment(values)
             values["created_by_type"], values["created_by_id"] = actor.kind, actor.id
@@ -264,26 +263,6 @@ class SiteService:
             raise invalid("valid_from", "only group role assignments take validity dates")
         if start and end and end <= start:
             raise invalid("valid_until", "must be after valid_from")
-
-    def _check_uid_free(self, values: Mapping[str, Any]) -> None:
-        if self.hf_uid_taken(values):
-            raise Conflict("A card with the same identifiers is already enrolled", "cabbeb")
-
-    def hf_uid_taken(self, card: Mapping[str, Any]) -> bool:
-        """Whether an HF card's UID is already enrolled, as any HF type.
-
-        One physical HF card is one card, whatever type it was enrolled as: a UID-only card
-        and a site-secured card with the same UID would let a bare copy of the UID in.
-        """
-        uid = card.get("uid")
-        if uid is None or card["type"] not in HF_CARD_TYPES:
-            return False
-        marks = ", ".join("?" for _ in HF_CARD_TYPES)
-        taken = self.store.scalar(
-            f"SELECT id FROM cards WHERE uid = ? AND type IN ({marks}) LIMIT 1",
-            (uid, *HF_CARD_TYPES),
-        )
-        return taken is not None
 
     def set_card_activation(
         self, assignment_id: int, activated: bool, actor: Actor = SYSTEM

@@ -47,9 +47,17 @@ class Store:
         self._db.execute("PRAGMA wal_autocheckpoint=0")
         # When the WAL starts over after a burst, give back all but 64 MiB of it.
         self._db.execute(f"PRAGMA journal_size_limit={WAL_SIZE_LIMIT}")
+        try:
+            self._db.executescript(SCHEMA)
+        except sqlite3.IntegrityError as exc:
+            # A rule added by this version that data written by an older one breaks.
+            self._db.close()
+            raise StoreError(
+                f"The site database {self.path} holds data this version refuses ({exc}); "
+                "open it with the version that wrote it and remove the duplicates"
+            ) from exc
         self._checkpointer = Checkpointer(self.path)
         self._checkpointer.start()
-        self._db.executescript(SCHEMA)
         self._add_missing_columns()
         self._db.execute(
             "INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', ?)",
