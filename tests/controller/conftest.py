@@ -16,6 +16,21 @@ if TYPE_CHECKING:
     from tests.controller.wired import Wired
 
 
+def loopback_config(
+    data_dir: Path, api_port: int | None = None, **settings: Any
+) -> ControllerConfig:
+    """A controller configuration that listens on loopback only, on free ports."""
+    return ControllerConfig(
+        data_dir=data_dir,
+        api_host="127.0.0.1",
+        api_port=api_port,
+        device_host="127.0.0.1",
+        device_port=0,
+        device_fallback_port=None,
+        **settings,
+    )
+
+
 class Api:
     """A tiny client for the controller's REST API, authenticated as a login."""
 
@@ -57,15 +72,7 @@ class Api:
 
 @pytest.fixture
 async def controller(tmp_path: Path) -> AsyncIterator[Controller]:
-    config = ControllerConfig(
-        data_dir=tmp_path / "site",
-        api_host="127.0.0.1",
-        api_port=0,
-        device_host="127.0.0.1",
-        device_port=0,
-        device_fallback_port=None,
-    )
-    ctl = Controller(config)
+    ctl = Controller(loopback_config(tmp_path / "site", api_port=0))
     await ctl.start()
     try:
         yield ctl

@@ -7,9 +7,10 @@ from datetime import timedelta
 import pytest
 
 from app.controller.enrolment import Enrolments
-from app.controller.service import Controller, ControllerConfig
+from app.controller.service import Controller
 from hardware.link import messages as m
 from hardware.link.errors import LinkRejectedError
+from tests.controller.conftest import loopback_config
 from tests.controller.test_device_admission import connect, reader_identity
 from tests.controller.wired import START, FakeClock
 
@@ -62,16 +63,7 @@ def test_tokens_expire_unless_claimed() -> None:
 
 async def test_an_expired_token_is_refused(tmp_path) -> None:
     clock = FakeClock(START)
-    controller = Controller(
-        ControllerConfig(
-            data_dir=tmp_path,
-            api_port=None,
-            device_host="127.0.0.1",
-            device_port=0,
-            device_fallback_port=None,
-            clock=clock,
-        )
-    )
+    controller = Controller(loopback_config(tmp_path, clock=clock))
     await controller.start()
     try:
         enrolment = controller.enrolments.issue()

@@ -56,8 +56,9 @@ from app.controller.resources import (
     USERS,
     ResourceSpec,
 )
-from app.controller.service import Controller, ControllerConfig
+from app.controller.service import Controller
 from hardware.devicesim.sim import DeviceSim
+from tests.controller.conftest import loopback_config
 from tests.controller.wired import wire
 
 T = TypeVar("T")
@@ -138,14 +139,7 @@ async def _seed(controller: Controller, tmp_path: Path) -> DeviceSim:
 def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
     """A seeded controller on loopback, served from a background thread."""
     tmp_path = tmp_path_factory.mktemp("schemathesis")
-    config = ControllerConfig(
-        data_dir=tmp_path / "site",
-        api_host="127.0.0.1",
-        api_port=0,
-        device_host="127.0.0.1",
-        device_port=0,
-        device_fallback_port=None,
-    )
+    config = loopback_config(tmp_path / "site", api_port=0)
     loop = LoopThread()
     try:
         controller = Controller(config)

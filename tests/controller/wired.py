@@ -21,11 +21,11 @@ from app.controller.resources import (
     ROLE_ASSIGNMENTS,
     USERS,
 )
-from app.controller.service import Controller, ControllerConfig
+from app.controller.service import Controller
 from app.controller.site import SiteService
 from hardware.devicesim.sim import DeviceSim
 from hardware.link.runner import ServerAddress
-from tests.controller.conftest import Api
+from tests.controller.conftest import Api, loopback_config
 from tests.waiting import until
 
 
@@ -129,16 +129,7 @@ class Rig:
 @asynccontextmanager
 async def clocked_rig(tmp_path: Path, clock: FakeClock) -> AsyncIterator[Rig]:
     """Start a controller on ``clock`` with a wired door; stop everything afterwards."""
-    controller = Controller(
-        ControllerConfig(
-            data_dir=tmp_path / "site",
-            api_port=0,
-            device_host="127.0.0.1",
-            device_port=0,
-            device_fallback_port=None,
-            clock=clock,
-        )
-    )
+    controller = Controller(loopback_config(tmp_path / "site", api_port=0, clock=clock))
     await controller.start()
     wired = await wire(controller, tmp_path)
     secret = (controller.config.data_dir / "admin.secret").read_text().strip()

@@ -15,9 +15,10 @@ import pytest
 import qasync
 from PySide6.QtWidgets import QApplication
 
-from app.controller.service import Controller, ControllerConfig
+from app.controller.service import Controller
 from hardware.devicesim.sim import DeviceSim
 from hardware.link.runner import ServerAddress
+from tests.controller.conftest import loopback_config
 
 Runner = Callable[[Callable[[], Awaitable[Any]]], Any]
 
@@ -45,15 +46,7 @@ class Site:
     """An embedded controller plus simulated devices, started and stopped on the test's loop."""
 
     def __init__(self, tmp_path: Path, readers: int, controllers: int) -> None:
-        self.controller = Controller(
-            ControllerConfig(
-                data_dir=tmp_path / "site",
-                api_port=None,
-                device_host="127.0.0.1",
-                device_port=0,
-                device_fallback_port=None,
-            )
-        )
+        self.controller = Controller(loopback_config(tmp_path / "site"))
         self.tmp_path = tmp_path
         self.counts = (readers, controllers)
         self.sim: DeviceSim | None = None

@@ -14,7 +14,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit, QPushButton
 
-from app.controller.service import Controller, ControllerConfig
+from app.controller.service import Controller
 from app.ui.blinkup_flasher import BlinkUpFlasher, FramePacer, Phase
 from app.ui.blinkup_form import BlinkUpForm
 from app.ui.blinkup_plan import (
@@ -31,6 +31,7 @@ from hardware.blinkup import Mode, SensorModel, simulate
 from hardware.devicesim.sim import DeviceSim
 from hardware.discovery import InterfaceChoice
 from hardware.link.runner import ServerAddress
+from tests.controller.conftest import loopback_config
 from tests.ui.conftest import Runner
 from tests.waiting import until
 
@@ -201,15 +202,7 @@ class FreshSite:
 
     def __init__(self, tmp_path: Path) -> None:
         self.tmp_path = tmp_path
-        self.controller = Controller(
-            ControllerConfig(
-                data_dir=tmp_path / "site",
-                api_port=None,
-                device_host="127.0.0.1",
-                device_port=0,
-                device_fallback_port=None,
-            )
-        )
+        self.controller = Controller(loopback_config(tmp_path / "site"))
         self.sim: DeviceSim | None = None
 
     async def __aenter__(self) -> FreshSite:

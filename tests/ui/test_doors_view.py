@@ -10,10 +10,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton, QWidget
 
 from app.controller.resources import CONTROLLER_INPUTS, LOCKS
-from app.controller.service import Controller, ControllerConfig
+from app.controller.service import Controller
 from app.ui.bridge import ControllerBridge
 from app.ui.door_state import DoorStatus
 from app.ui.doors_view import DoorsView
+from tests.controller.conftest import loopback_config
 from tests.controller.wired import START, FakeClock, Wired, wire
 from tests.ui.conftest import Runner
 from tests.waiting import until
@@ -48,16 +49,7 @@ def on_rig(qtbot, run: Runner, tmp_path: Path, scenario: Scenario) -> None:
     clock = FakeClock()
 
     async def body() -> None:
-        controller = Controller(
-            ControllerConfig(
-                data_dir=tmp_path / "site",
-                api_port=None,
-                device_host="127.0.0.1",
-                device_port=0,
-                device_fallback_port=None,
-                clock=clock,
-            )
-        )
+        controller = Controller(loopback_config(tmp_path / "site", clock=clock))
         await controller.start()
         wired = await wire(controller, tmp_path)
         bridge = ControllerBridge(controller)

@@ -20,7 +20,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from app.access.secure_card import verify_card
-from app.controller.service import Controller, ControllerConfig
+from app.controller.service import Controller
 from app.ui.bridge import ControllerBridge
 from app.ui.front_desk import FrontDeskArea
 from app.ui.tap_card_box import IDLE
@@ -29,6 +29,7 @@ from hardware.nfc.nfcpy_backend import NfcpyReader
 from hardware.nfc.reader import NfcReader, OnReaderEvent
 from hardware.nfc.udp_emulator import TagEmulator
 from hardware.nfc.udp_tags import EmulatedType2Tag, EmulatedType4Tag, EmulatedTypeATag
+from tests.controller.conftest import loopback_config
 from tests.controller.wired import Wired, wire
 from tests.ui.conftest import Runner
 from tests.ui.test_front_desk import FakeDialogs, add_person, card_rows, click
@@ -67,15 +68,7 @@ async def front_desk(
     qtbot, tmp_path: Path, answer: bool = True, factory: Any = quick_reader
 ) -> AsyncIterator[Desk]:
     """A controller with a wired door, an emulated card field and the area reading it."""
-    controller = Controller(
-        ControllerConfig(
-            data_dir=tmp_path / "site",
-            api_port=None,
-            device_host="127.0.0.1",
-            device_port=0,
-            device_fallback_port=None,
-        )
-    )
+    controller = Controller(loopback_config(tmp_path / "site"))
     await controller.start()
     field = TagEmulator()
     field.start()
