@@ -66,6 +66,13 @@ class TagEmulator:
         self._sock: socket.socket | None = None
         self._wake: tuple[socket.socket, socket.socket] | None = None
         self._thread: threading.Thread | None = None
+        self._frames = 0
+
+    @property
+    def frames(self) -> int:
+        """Frames readers have sent into the field so far (a reader that is looking sends some)."""
+        with self._lock:
+            return self._frames
 
     @property
     def path(self) -> str:
@@ -159,6 +166,7 @@ class TagEmulator:
 
     def _answer(self, datagram: bytes, addr: tuple[str, int]) -> bytes | None:
         with self._lock:
+            self._frames += 1
             tag = self._tag
             if datagram.strip() == b"RFOFF" or addr != self._peer:
                 # Field off, or a new reader socket (nfcpy opens one per sense): cards reset.

@@ -218,12 +218,13 @@ async def test_taking_the_card_away_is_reported(
     assert events.seen[-1] == ReaderEvent(ReaderEventKind.TAG_REMOVED, reader.path, tag)
 
 
-async def test_waiting_times_out_or_is_cancelled(reader: NfcpyReader) -> None:
+async def test_waiting_times_out_or_is_cancelled(field: TagEmulator, reader: NfcpyReader) -> None:
     with pytest.raises(NoTagPresented):
         await reader.wait_for_tag(timeout=0.2)
     cancel = asyncio.Event()
+    seen = field.frames
     waiting = asyncio.create_task(reader.wait_for_tag(cancel=cancel))
-    await asyncio.sleep(0)  # let it start looking; nothing is in the field
+    await until(lambda: field.frames > seen, 5, "the reader looking into the empty field")
     cancel.set()
     with pytest.raises(NfcCancelled):
         await asyncio.wait_for(waiting, 5)
@@ -233,8 +234,9 @@ async def test_closing_ends_a_wait_and_is_idempotent(field: TagEmulator, events:
     nfc_reader = NfcpyReader(field.path, events, targets=("106A",))
     await nfc_reader.async_open()
     await nfc_reader.async_open()
+    seen = field.frames
     waiting = asyncio.create_task(nfc_reader.wait_for_tag())
-    await asyncio.sleep(0)
+    await until(lambda: field.frames > seen, 5, "the reader looking")
     await nfc_reader.async_close()
     with pytest.raises(ReaderClosed):
         await asyncio.wait_for(waiting, 5)
@@ -321,13 +323,14 @@ async def test_reader_plugged_in_later_is_found(
 
 
 async def test_unplugging_while_waiting_then_replugging(
-    usb_like: tuple[NfcpyReader, Switch], events: Events
+    field: TagEmulator, usb_like: tuple[NfcpyReader, Switch], events: Events
 ) -> None:
     nfc_reader, switch = usb_like
     switch.plugged.set()
     await until(lambda: nfc_reader.is_plugged, 5, "reader plugged")
+    seen = field.frames
     waiting = asyncio.create_task(nfc_reader.wait_for_tag())
-    await asyncio.sleep(0)
+    await until(lambda: field.frames > seen, 5, "the reader looking")
     switch.plugged.clear()
     with pytest.raises(ReaderUnplugged, match=r"unplugged\. Plug it in again"):
         await asyncio.wait_for(waiting, 5)
