@@ -29,6 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from app.controller.service import Controller, ControllerConfig  # noqa: E402
+from benchmarks.cores import cpu_seconds, pin  # noqa: E402
 from benchmarks.site_at_scale import Scale, seed  # noqa: E402
 from hardware.devicesim.sim import DeviceSim  # noqa: E402
 from hardware.link.messages import Credential  # noqa: E402
@@ -135,19 +136,6 @@ async def closed_loop(sim: DeviceSim, bits: list[str], seconds: float) -> int:
 
     await asyncio.gather(*(worker(i) for i in range(READERS)))
     return done
-
-
-def cpu_seconds(pid: int) -> tuple[float, float]:
-    """User and kernel CPU time a process has used (Linux /proc); robust to other load."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    tick = os.sysconf("SC_CLK_TCK")
-    return int(fields[11]) / tick, int(fields[12]) / tick
-
-
-def pin(core: int) -> None:
-    """Keep this process on one core (the controller has the other)."""
-    if hasattr(os, "sched_setaffinity") and (os.cpu_count() or 1) > core:
-        os.sched_setaffinity(0, {core})
 
 
 async def main() -> None:

@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import multiprocessing
-import os
 import sys
 import tempfile
 import time
@@ -28,15 +27,14 @@ sys.path.insert(0, str(ROOT))
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey  # noqa: E402
 
+from benchmarks.cores import cpu_seconds, pin  # noqa: E402
+from benchmarks.decisions_at_scale import READERS, open_loop  # noqa: E402
 from hardware.devicesim.sim import DeviceSim  # noqa: E402
 from hardware.link import messages as m  # noqa: E402
 from hardware.link.hub import Admission, PeerInfo  # noqa: E402
 from hardware.link.runner import ServerAddress  # noqa: E402
 from hardware.link.server import LinkServer  # noqa: E402
 from hardware.link.session import DeviceSession  # noqa: E402
-
-READERS = 20
-CARD = m.Credential(wiegand="0" * 26)
 
 
 class GrantingHub:
@@ -74,19 +72,6 @@ def serve(ports: Queue[int], stop: EventType) -> None:
     asyncio.run(main())
 
 
-def pin(core: int) -> None:
-    """Keep this process on one core when there are two."""
-    if hasattr(os, "sched_setaffinity") and (os.cpu_count() or 1) > core:
-        os.sched_setaffinity(0, {core})
-
-
-def cpu_split(pid: int) -> tuple[float, float]:
-    """User and kernel CPU seconds a process has used (Linux /proc)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    tick = os.sysconf("SC_CLK_TCK")
-    return int(fields[11]) / tick, int(fields[12]) / tick
-
-
 async def load(port: int, pid: int, rate: float, seconds: float) -> None:
     pin(1)
     with tempfile.TemporaryDirectory() as tmp:
@@ -102,25 +87,11 @@ async def load(port: int, pid: int, rate: float, seconds: float) -> None:
         try:
             while not all(r.connected for r in sim.readers):
                 await asyncio.sleep(0.05)
-            latencies: list[float] = []
-
-            async def one(index: int) -> None:
-                start = time.perf_counter()
-                await sim.readers[index % READERS].present(CARD, timeout=10)
-                latencies.append((time.perf_counter() - start) * 1000)
-
-            count = int(rate * seconds)
-            user0, sys0 = cpu_split(pid)
+            user0, sys0 = cpu_seconds(pid)
             own0 = time.process_time()
-            begin = time.perf_counter()
-            tasks = []
-            for n in range(count):
-                delay = begin + n / rate - time.perf_counter()
-                if delay > 0:
-                    await asyncio.sleep(delay)
-                tasks.append(asyncio.create_task(one(n)))
-            await asyncio.gather(*tasks)
-            user1, sys1 = cpu_split(pid)
+            latencies, _granted = await open_loop(sim, ["0" * 26], rate, seconds)
+            user1, sys1 = cpu_seconds(pid)
+            count = len(latencies)
             own = (time.process_time() - own0) / count
         finally:
             await sim.async_close()

@@ -35,7 +35,7 @@ class Checkpointer:
         self._restart_frames = restart_frames
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
-        self.restarts = 0  # how often the WAL was made to start over (for tests and figures)
+        self.restarts = 0  # how often the WAL was made to start over
 
     def start(self) -> None:
         """Start the background thread (idempotent)."""
